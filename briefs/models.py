@@ -1,0 +1,240 @@
+"""The engine's vocabulary: frozen pydantic models that cross every boundary.
+
+Documents go in, `Analysis` comes out of the NLP step, the store keeps it, and
+`Brief` / `StanceMatrix` come out of the brief builder. Adapters only ever see
+these types. Offsets (`start`, `end`) always index `Document.text`, which is the
+verbatim decoded file, so `document.text[start:end]` is the cited quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Stance = Literal["supports", "opposes", "conditional", "undecided"]
+ActorKind = Literal["country", "organisation", "person"]
+BoilerplateKind = Literal[
+    "donation_appeal",
+    "tweet_signature",
+    "tweet_link",
+    "image_credit",
+    "author_bio",
+    "newsletter",
+]
+ClaimKind = Literal["stance", "context"]
+
+STANCES: tuple[Stance, ...] = ("supports", "opposes", "conditional", "undecided")
+
+
+class Frozen(BaseModel):
+    """Base for every engine model: immutable and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- documents -----------------------------------------------------------------
+
+
+class Document(Frozen):
+    """One ingested article, holding its verbatim text."""
+
+    id: str  # stable: derived from `name`, so a changed file keeps its id
+    name: str  # file name for files, URL otherwise; shown as evidence.document
+    title: str
+    source: str | None = None  # outlet
+    url: str | None = None
+    published: dt.date | None = None
+    date_from_text: bool = False  # True when `published` was read from the body
+    text: str  # verbatim decoded file content; every offset indexes this
+    body_start: int = 0  # offset of the first body character (after any header)
+    checksum: str  # sha256 of the raw bytes; unchanged checksum means nothing to do
+
+
+class Boilerplate(Frozen):
+    """A span of site furniture that analysis skips (the text itself is kept)."""
+
+    start: int
+    end: int
+    kind: BoilerplateKind
+    speaker: str | None = None  # for a tweet signature: who posted the tweet above it
+
+
+class Sentence(Frozen):
+    """A sentence of the body, located in `Document.text`."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+# --- actors --------------------------------------------------------------------
+
+
+class Actor(Frozen):
+    """A country, organisation or person whose positions we track."""
+
+    id: str  # slug: "poland", "united-kingdom", "nato", "donald-tusk"
+    name: str  # display name: "Poland", "Donald Tusk"
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()
+    affiliation: str | None = None  # a person's country/organisation actor id
+    title: str | None = None  # a person's office as last described: "Prime Minister"
+
+
+class Mention(Frozen):
+    """A place in a sentence that refers to an actor."""
+
+    actor_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+
+class Claim(Frozen):
+    """One sentence stating (or describing) an actor's position on a proposition."""
+
+    actor_id: str
+    kind: ClaimKind = "stance"
+    stance: Stance | None = None  # None only for context claims
+    proposition: str  # short normalised phrase: "send troops to Ukraine"
+    conditions: tuple[str, ...] = ()  # verbatim condition phrases from the sentence
+    modality: str | None = None  # "will", "would", "could", ...
+    negated: bool = False
+    speaker_id: str | None = None
+    speaker: str | None = None  # display form: "Prime Minister Donald Tusk"
+    sentence_index: int
+    start: int  # quote span in Document.text
+    end: int
+    date: dt.date | None = None
+
+
+class Analysis(Frozen):
+    """Everything the NLP step learned from one document."""
+
+    document: Document
+    boilerplate: tuple[Boilerplate, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    actors: tuple[Actor, ...] = ()  # actors seen in this document (people included)
+    mentions: tuple[Mention, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+
+# --- briefs --------------------------------------------------------------------
+
+
+class ActorRef(Frozen):
+    """The JSON contract's `actor` object."""
+
+    id: str
+    name: str
+    kind: ActorKind
+
+
+class Evidence(Frozen):
+    """A verbatim citation: the contract's evidence item."""
+
+    document: str
+    title: str
+    source: str | None
+    url: str | None
+    published: dt.date | None
+    quote: str
+    start: int
+    end: int
+    speaker: str | None
+
+
+class CitedClaim(Frozen):
+    """A claim joined with the evidence that backs it, as the store returns it."""
+
+    claim: Claim
+    evidence: Evidence
+
+
+class Point(Frozen):
+    """One merged position: every citation that states the same stance on a proposition."""
+
+    stance: Stance
+    proposition: str
+    statement: str  # our own words, never in quote marks
+    conditions: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    evidence: tuple[Evidence, ...]
+
+
+class StanceChange(Frozen):
+    """An earlier and a later differing stance on one proposition."""
+
+    proposition: str
+    before: Stance
+    after: Stance
+    before_date: dt.date | None
+    after_date: dt.date | None
+    before_evidence: tuple[Evidence, ...]
+    after_evidence: tuple[Evidence, ...]
+
+
+class SourceRef(Frozen):
+    """One document the brief cites."""
+
+    document: str
+    title: str
+    source: str | None
+    url: str | None
+    published: dt.date | None
+
+
+class BriefRequest(Frozen):
+    """What a user asked for, on any surface."""
+
+    actor: str
+    topic: str | None = None
+    since: dt.date | None = None
+    limit: int = Field(default=8, ge=1, le=50)
+
+
+class Brief(Frozen):
+    """An actor's cited positions: the product."""
+
+    actor: ActorRef
+    as_of: dt.date | None
+    summary: str
+    points: tuple[Point, ...]
+    changes: tuple[StanceChange, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    topic: str | None = None
+    omitted_points: int = 0  # points beyond the request's limit
+
+
+class MatrixRow(Frozen):
+    """One actor's latest stance on a topic."""
+
+    actor: ActorRef
+    stance: Stance
+    proposition: str
+    conditions: tuple[str, ...] = ()
+    last_seen: dt.date | None
+    evidence: tuple[Evidence, ...]
+
+
+class StanceMatrix(Frozen):
+    """Who supports, opposes or conditions a topic."""
+
+    topic: str
+    as_of: dt.date | None
+    rows: tuple[MatrixRow, ...]
+
+
+class ActorSummary(Frozen):
+    """An actor with how much the store knows about it."""
+
+    actor: ActorRef
+    claims: int
+    documents: int
