@@ -1,0 +1,179 @@
+"""The `briefbot` command line: ingest, position, who, actors, eval.
+
+Every engine error is turned into one line on stderr and a non-zero exit here,
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.settings import Settings, load_settings
+from bot.wiring import build_service
+from briefs.errors import BriefsError, SkippedFile, UnknownActorError
+from briefs.evaluation import ISSUE_TOPICS, EvalReport, load_gold, score
+from briefs.models import Brief, BriefRequest
+from briefs.render.json import actors_to_json, brief_to_json, matrix_to_json
+from briefs.render.markdown import brief_to_markdown, matrix_to_markdown
+from briefs.render.text import actors_to_text, brief_to_text, matrix_to_text
+from briefs.service import BriefingService
+
+FORMATS = ("text", "markdown", "json")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `briefbot` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    try:
+        code: int = args.handler(args, settings)
+    except BriefsError as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot", description="Who stands where: cited position briefs from news articles."
+    )
+    parser.add_argument("--db", type=Path, help="SQLite file to use (default: BRIEFBOT_DB or the user data dir)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="read article files or folders into the store")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.set_defaults(handler=_ingest)
+
+    position = commands.add_parser("position", help="an actor's cited position brief")
+    position.add_argument("actor")
+    position.add_argument("--topic")
+    position.add_argument("--since", type=_date)
+    position.add_argument("--limit", type=int, default=8)
+    position.add_argument("--format", choices=FORMATS, default="text")
+    position.set_defaults(handler=_position)
+
+    who = commands.add_parser("who", help="who supports, opposes or conditions a topic")
+    who.add_argument("topic")
+    who.add_argument("--since", type=_date)
+    who.add_argument("--format", choices=FORMATS, default="text")
+    who.set_defaults(handler=_who)
+
+    actors = commands.add_parser("actors", help="known actors with claim and document counts")
+    actors.add_argument("--format", choices=("text", "json"), default="text")
+    actors.set_defaults(handler=_actors)
+
+    evaluate = commands.add_parser("eval", help="score the engine against a gold file")
+    evaluate.add_argument("--gold", type=Path, required=True)
+    evaluate.add_argument("articles", type=Path)
+    evaluate.add_argument("--min-recall", type=float, default=0.0)
+    evaluate.add_argument("--min-stance-accuracy", type=float, default=0.0)
+    evaluate.add_argument("--min-exactness", type=float, default=0.0)
+    evaluate.set_defaults(handler=_eval)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def _service(args: argparse.Namespace, settings: Settings) -> BriefingService:
+    return build_service(settings, args.db)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    service = _service(args, settings)
+
+    def report_skip(skipped: SkippedFile) -> None:
+        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+
+    report = service.ingest(args.paths, max_bytes=settings.max_file_bytes, on_skip=report_skip)
+    print(report.summary)
+    return 1 if report.read_nothing else 0
+
+
+def _position(args: argparse.Namespace, settings: Settings) -> int:
+    request = BriefRequest(actor=args.actor, topic=args.topic, since=args.since, limit=args.limit)
+    brief = _service(args, settings).brief(request)
+    render: dict[str, Callable[[Brief], str]] = {
+        "text": brief_to_text,
+        "markdown": brief_to_markdown,
+        "json": brief_to_json,
+    }
+    print(render[args.format](brief))
+    return 0
+
+
+def _who(args: argparse.Namespace, settings: Settings) -> int:
+    matrix = _service(args, settings).matrix(args.topic, since=args.since)
+    render = {"text": matrix_to_text, "markdown": matrix_to_markdown, "json": matrix_to_json}
+    print(render[args.format](matrix))
+    return 0
+
+
+def _actors(args: argparse.Namespace, settings: Settings) -> int:
+    summaries = _service(args, settings).actors()
+    print((actors_to_json if args.format == "json" else actors_to_text)(summaries))
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    gold = load_gold(args.gold)
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as scratch:
+        service = build_service(settings, Path(scratch) / "eval.db")
+        service.ingest([args.articles], max_bytes=settings.max_file_bytes)
+        report = _score(service, gold, args.articles)
+        service.store.close()
+    print(_report_text(report))
+    floors = (
+        (report.recall, args.min_recall, "recall"),
+        (report.stance_accuracy, args.min_stance_accuracy, "stance accuracy"),
+        (report.exactness, args.min_exactness, "exactness"),
+    )
+    failed = [f"{name} {value:.3f} < {floor}" for value, floor, name in floors if value < floor]
+    for line in failed:
+        print(f"briefbot: below the floor: {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _score(service: BriefingService, gold: list, articles: Path) -> EvalReport:  # type: ignore[type-arg]
+    briefs: dict[str, Brief | None] = {}
+    for name in {entry.actor for entry in gold}:
+        try:
+            briefs[name] = service.brief(BriefRequest(actor=name))
+        except UnknownActorError:
+            briefs[name] = None
+    files = {p.name: p.read_text("utf-8") for p in articles.rglob("*") if p.suffix in (".txt", ".md")}
+    propositions = {
+        issue: topic.proposition
+        for issue, topic_id in ISSUE_TOPICS.items()
+        for topic in service.topics.topics
+        if topic.id == topic_id
+    }
+    return score(gold, briefs, files, propositions)
+
+
+def _report_text(report: EvalReport) -> str:
+    lines = [
+        f"recall: {report.recall:.3f} ({report.found}/{report.entries})",
+        f"stance accuracy: {report.stance_accuracy:.3f} ({report.stance_correct}/{report.found})",
+        f"exactness: {report.exactness:.3f} ({report.verbatim}/{report.quotes})",
+        f"misses ({len(report.misses)}):",
+    ]
+    lines += [f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}" for m in report.misses]
+    if report.wrong_stances:
+        lines.append(f"wrong stances ({len(report.wrong_stances)}):")
+        lines += [f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}" for m in report.wrong_stances]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

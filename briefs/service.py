@@ -1,0 +1,166 @@
+"""BriefingService: the one object every surface (CLI, chat, digests) talks to.
+
+It joins the store, the catalogs and the analyzer. The analyzer (and its spaCy
+model) is built only when a document actually needs analysing, so answering a
+question never pays for loading the NLP pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from briefs.analyzer import Analyzer
+from briefs.brief import build_brief
+from briefs.catalog import Catalog
+from briefs.documents import DEFAULT_MAX_BYTES
+from briefs.errors import SkippedFile
+from briefs.files import iter_input_files, read_document
+from briefs.matrix import build_matrix
+from briefs.models import (
+    Actor,
+    ActorRef,
+    ActorSummary,
+    Analysis,
+    Brief,
+    BriefRequest,
+    Document,
+    Frozen,
+    StanceMatrix,
+)
+from briefs.store import Store
+from briefs.topics import TopicCatalog
+
+SAVE_BATCH = 32  # analyses written per transaction during ingest
+
+
+class IngestReport(Frozen):
+    """What one ingest run did."""
+
+    ingested: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason)
+    words: int = 0
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{len(self.ingested)} ingested, {len(self.unchanged)} unchanged, "
+            f"{len(self.skipped)} skipped"
+        )
+
+    @property
+    def read_nothing(self) -> bool:
+        """True when not a single file could be read (the command then fails)."""
+        return not self.ingested and not self.unchanged
+
+
+class BriefingService:
+    """Use cases over the store: ingest, brief, stance matrix, actor list."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        topics: TopicCatalog,
+        analyzer_factory: Callable[[], Analyzer],
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.topics = topics
+        self._analyzer_factory = analyzer_factory
+        self._analyzer: Analyzer | None = None
+        self._known: Catalog | None = None
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = self._analyzer_factory()
+        return self._analyzer
+
+    # --- ingest --------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        on_skip: Callable[[SkippedFile], None] | None = None,
+    ) -> IngestReport:
+        """Read files and folders; analyse new or changed documents; skip bad files."""
+        skipped: list[tuple[str, str]] = []
+        unchanged: list[str] = []
+        fresh: list[Document] = []
+        for item in iter_input_files(paths):
+            document = self._read(item, max_bytes)
+            if isinstance(document, SkippedFile):
+                skipped.append((document.path, document.reason))
+                if on_skip is not None:
+                    on_skip(document)
+            elif self.store.checksum_of(document.id) == document.checksum:
+                unchanged.append(document.name)
+            else:
+                fresh.append(document)
+        ingested = self.save(self.analyzer.analyze_many(fresh)) if fresh else []
+        self._known = None
+        words = sum(len(d.text[d.body_start :].split()) for d in fresh)
+        return IngestReport(
+            ingested=tuple(ingested),
+            unchanged=tuple(unchanged),
+            skipped=tuple(skipped),
+            words=words,
+        )
+
+    def save(self, analyses: Iterable[Analysis]) -> list[str]:
+        """Write analyses in batches; returns the names of the documents saved."""
+        names: list[str] = []
+        for batch in _batches(analyses, SAVE_BATCH):
+            self.store.save_analyses(batch)
+            names.extend(a.document.name for a in batch)
+        return names
+
+    @staticmethod
+    def _read(item: Path | SkippedFile, max_bytes: int) -> Document | SkippedFile:
+        if isinstance(item, SkippedFile):
+            return item
+        try:
+            return read_document(item, max_bytes=max_bytes)
+        except SkippedFile as skipped:
+            return skipped
+
+    # --- questions -----------------------------------------------------------
+
+    def resolve_actor(self, query: str) -> Actor:
+        """The actor a user means; raises UnknownActorError with suggestions."""
+        if self._known is None:
+            self._known = self.catalog.with_actors(self.store.list_actors())
+        return self._known.resolve_query(query)
+
+    def brief(self, request: BriefRequest) -> Brief:
+        """The cited brief for one actor."""
+        actor = self.resolve_actor(request.actor)
+        claims = self.store.cited_claims(actor.id, since=request.since)
+        ref = ActorRef(id=actor.id, name=actor.name, kind=actor.kind)
+        return build_brief(ref, claims, request, topics=self.topics)
+
+    def matrix(self, topic: str, *, since: dt.date | None = None) -> StanceMatrix:
+        """Who supports, opposes or conditions a topic."""
+        propositions = {t.proposition for t in self.topics.matching(topic)}
+        rows = self.store.cited_claims_for_propositions(propositions, since=since)
+        return build_matrix(topic, rows, topics=self.topics)
+
+    def actors(self) -> list[ActorSummary]:
+        """Known actors with their claim and document counts."""
+        return self.store.actor_summaries()
+
+
+def _batches(items: Iterable[Analysis], size: int) -> Iterator[list[Analysis]]:
+    batch: list[Analysis] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,792 @@
+"""The store: analyses in, cited claims out, on SQLite or PostgreSQL.
+
+Every write runs in one transaction. Claims are checked against their document
+before anything is written, so rows read back were validated once on the way in
+and are rebuilt with `model_construct` on the hot read paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, TypeAlias
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Executable,
+    Row,
+    Select,
+    Table,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.elements import ColumnElement, KeyedColumnElement
+from sqlalchemy.sql.expression import TableClause
+
+from briefs.errors import StoreError
+from briefs.models import (
+    Actor,
+    ActorRef,
+    ActorSummary,
+    Analysis,
+    CitedClaim,
+    Claim,
+    Document,
+    Evidence,
+    Mention,
+    Sentence,
+)
+from briefs.store.schema import (
+    actor_aliases,
+    actors,
+    claims,
+    documents,
+    mentions,
+    metadata,
+    plain_tsquery,
+    sentence_tsvector,
+    sentences,
+    sentences_fts,
+)
+
+Rows: TypeAlias = list[dict[str, Any]]
+Excluded: TypeAlias = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
+
+# Execution option that makes the SQLite begin hook take the write lock up front.
+_WRITE_OPTION: Final = "briefbot_write"
+_SQLITE_PRAGMAS: Final = (
+    "foreign_keys=ON",
+    "journal_mode=WAL",
+    "busy_timeout=5000",
+    "synchronous=NORMAL",
+)
+# Keeps IN (...) lists well below SQLite's bound-parameter limit.
+_IN_CHUNK: Final = 500
+
+_FTS5_SEARCH = text(
+    "SELECT doc_id, idx FROM sentences_fts WHERE sentences_fts MATCH :match "
+    "ORDER BY bm25(sentences_fts), doc_id, idx LIMIT :limit"
+)
+
+
+class Store:
+    """Documents, actors, mentions and claims in one SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self._where = _describe(url)
+        try:
+            self._engine = _create_engine(url)
+            with self._engine.connect():
+                pass  # fail here, with a clear message, rather than on first use
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot open the database at {self._where}: {_reason(exc)}.") from exc
+
+    @classmethod
+    def open_sqlite(cls, path: Path) -> Store:
+        """Open (creating if needed) a SQLite store at `path`, schema included."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder {path.parent}: {exc}.") from exc
+        store = cls(URL.create("sqlite", database=str(path)).render_as_string())
+        try:
+            store.create_schema()
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    def create_schema(self) -> None:
+        """Create missing tables, indexes and the full-text table; safe to repeat."""
+        with self._writing("create the schema") as conn:
+            metadata.create_all(conn)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- documents -----------------------------------------------------------------
+
+    def checksum_of(self, doc_id: str) -> str | None:
+        with self._reading("read a checksum") as conn:
+            return conn.scalar(select(documents.c.checksum).where(documents.c.id == doc_id))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        with self._reading("read a document") as conn:
+            row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+        return None if row is None else _document_from_row(row)
+
+    def document_count(self) -> int:
+        with self._reading("count documents") as conn:
+            return conn.scalar(select(func.count()).select_from(documents)) or 0
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        """Replace everything stored for the analysis's document, in one transaction."""
+        self.save_analyses([analysis])
+
+    def save_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Replace everything stored for each document, all in one transaction.
+
+        Raises StoreError, writing nothing, when a claim, sentence or mention span
+        does not index its document's text.
+        """
+        latest = _latest_per_document(analyses)
+        for analysis in latest:
+            _check_spans(analysis)
+        rows = _AnalysisRows.of(latest)
+        if not rows.documents:
+            return
+        with self._writing(f"save {len(rows.documents)} document(s)") as conn:
+            _delete_document_rows(conn, [row["id"] for row in rows.documents])
+            conn.execute(_upsert_documents(conn), rows.documents)
+            seen_actors = (actor for analysis in latest for actor in analysis.actors)
+            _upsert_actor_rows(conn, _merge_actors(seen_actors))
+            _insert(conn, sentences, rows.sentences)
+            _insert(conn, mentions, rows.mentions)
+            _insert(conn, claims, rows.claims)
+            if _is_sqlite(conn):
+                _insert(conn, sentences_fts, rows.fts)
+
+    def delete_document(self, doc_id: str) -> None:
+        with self._writing(f"delete document {doc_id!r}") as conn:
+            _delete_document_rows(conn, [doc_id])
+            conn.execute(delete(documents).where(documents.c.id == doc_id))
+
+    def clone_document(self, doc_id: str, new_id: str, new_name: str) -> None:
+        """Copy a document and all its rows under a new id and name (replacing new_id)."""
+        with self._writing(f"clone document {doc_id!r}") as conn:
+            if conn.scalar(select(documents.c.id).where(documents.c.id == doc_id)) is None:
+                raise StoreError(f"Cannot clone document {doc_id!r}: it is not in the store.")
+            _delete_document_rows(conn, [new_id])
+            conn.execute(delete(documents).where(documents.c.id == new_id))
+            _copy_rows(conn, documents, "id", doc_id, new_id, overrides={"name": new_name})
+            for child in (sentences, mentions, claims):
+                _copy_rows(conn, child, "doc_id", doc_id, new_id)
+            if _is_sqlite(conn):
+                conn.execute(_fts_rows_of(new_id))
+
+    # --- actors --------------------------------------------------------------------
+
+    def upsert_actors(self, actors_: Iterable[Actor]) -> None:
+        """Add new actors; known ones keep their row, gaining non-None details and aliases."""
+        merged = _merge_actors(actors_)
+        with self._writing(f"save {len(merged)} actor(s)") as conn:
+            _upsert_actor_rows(conn, merged)
+
+    def get_actor(self, actor_id: str) -> Actor | None:
+        with self._reading(f"read actor {actor_id!r}") as conn:
+            row = conn.execute(select(actors).where(actors.c.id == actor_id)).first()
+            if row is None:
+                return None
+            aliases = conn.scalars(
+                select(actor_aliases.c.alias)
+                .where(actor_aliases.c.actor_id == actor_id)
+                .order_by(actor_aliases.c.alias)
+            ).all()
+        return _actor_from_row(row, tuple(aliases))
+
+    def list_actors(self) -> list[Actor]:
+        """Every actor, by name; aliases come back sorted."""
+        with self._reading("list actors") as conn:
+            alias_rows = conn.execute(
+                select(actor_aliases.c.actor_id, actor_aliases.c.alias).order_by(
+                    actor_aliases.c.actor_id, actor_aliases.c.alias
+                )
+            ).all()
+            actor_rows = conn.execute(select(actors).order_by(actors.c.name, actors.c.id)).all()
+        aliases: dict[str, list[str]] = {}
+        for actor_id, alias in alias_rows:
+            aliases.setdefault(actor_id, []).append(alias)
+        return [_actor_from_row(row, tuple(aliases.get(row.id, ()))) for row in actor_rows]
+
+    def actor_summaries(self) -> list[ActorSummary]:
+        """Actors with at least one claim: stance claims and documents citing them."""
+        with self._reading("summarise actors") as conn:
+            rows = conn.execute(_actor_summaries_query()).all()
+        return [
+            ActorSummary.model_construct(
+                actor=ActorRef.model_construct(id=actor_id, name=name, kind=kind),
+                claims=claim_count,
+                documents=document_count,
+            )
+            for actor_id, name, kind, claim_count, document_count in rows
+        ]
+
+    # --- claims --------------------------------------------------------------------
+
+    def cited_claims(
+        self,
+        actor_id: str,
+        *,
+        since: dt.date | None = None,
+        include_context: bool = False,
+    ) -> list[CitedClaim]:
+        """An actor's claims with their evidence, newest first (unknown dates last)."""
+        query = _cited_claims_query(since).where(claims.c.actor_id == actor_id)
+        if not include_context:
+            query = query.where(claims.c.kind == "stance")
+        with self._reading(f"read the claims of {actor_id!r}") as conn:
+            rows = conn.execute(query).all()
+        return [_cited_claim_from_row(row) for row in rows]
+
+    def cited_claims_for_propositions(
+        self, propositions: Collection[str], *, since: dt.date | None = None
+    ) -> list[tuple[ActorRef, CitedClaim]]:
+        """Stance claims on any of these propositions, by any known actor."""
+        if not propositions:
+            return []
+        query = (
+            _cited_claims_query(since)
+            .add_columns(actors.c.id, actors.c.name, actors.c.kind)
+            .join(actors, actors.c.id == claims.c.actor_id)
+            .where(claims.c.kind == "stance", claims.c.proposition.in_(list(propositions)))
+            .order_by(actors.c.id)
+        )
+        with self._reading("read claims on propositions") as conn:
+            rows = conn.execute(query).all()
+        return [
+            (
+                ActorRef.model_construct(id=row[-3], name=row[-2], kind=row[-1]),
+                _cited_claim_from_row(row),
+            )
+            for row in rows
+        ]
+
+    # --- search --------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 50) -> list[tuple[str, int]]:
+        """(doc_id, sentence index) of sentences matching every word, best first."""
+        if limit <= 0:
+            return []
+        with self._reading("search sentences") as conn:
+            if _is_sqlite(conn):
+                match = fts5_query(query)
+                if not match:
+                    return []
+                rows = conn.execute(_FTS5_SEARCH, {"match": match, "limit": limit}).all()
+            else:
+                rows = conn.execute(_postgres_search_query(query, limit)).all()
+        return [(doc_id, int(idx)) for doc_id, idx in rows]
+
+    # --- plumbing ------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Cannot {action} in the database at {self._where}: {_reason(exc)}."
+            ) from exc
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[Connection]:
+        with self._errors(action), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[Connection]:
+        with self._errors(action), self._engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+
+# --- engine --------------------------------------------------------------------------
+
+
+def _create_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:
+    # The driver's own transaction handling skips BEGIN before SELECT and DDL;
+    # switching it off lets `_begin_sqlite_transaction` emit BEGIN for everything.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _begin_sqlite_transaction(conn: Connection) -> None:
+    # A deferred transaction that reads and then writes fails at once with
+    # "database is locked" if another writer got in between (busy_timeout does
+    # not retry that), so writers take the lock when they begin.
+    writing = conn.get_execution_options().get(_WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _describe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return repr(url)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The first line of the driver's message: SQLAlchemy appends SQL and links."""
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    lines = str(cause).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(cause).__name__
+
+
+# --- checking and flattening analyses ---------------------------------------------------
+
+
+def _latest_per_document(analyses: Sequence[Analysis]) -> list[Analysis]:
+    """One analysis per document id, the last one given winning."""
+    return list({analysis.document.id: analysis for analysis in analyses}.values())
+
+
+def _check_spans(analysis: Analysis) -> None:
+    document = analysis.document
+    for claim in analysis.claims:
+        if not 0 <= claim.start < claim.end <= len(document.text):
+            raise StoreError(
+                f"A claim of {claim.actor_id!r} in {document.name!r} cites the span "
+                f"{claim.start}:{claim.end}, which is empty or outside its "
+                f"{len(document.text)} characters."
+            )
+    located: list[Sentence | Mention] = [*analysis.sentences, *analysis.mentions]
+    for item in located:
+        if not _slice_matches(document.text, item.start, item.end, item.text):
+            raise StoreError(
+                f"A {type(item).__name__.lower()} of {document.name!r} at "
+                f"{item.start}:{item.end} does not match the document text there."
+            )
+
+
+def _slice_matches(text_: str, start: int, end: int, expected: str) -> bool:
+    return 0 <= start <= end <= len(text_) and text_[start:end] == expected
+
+
+@dataclass
+class _AnalysisRows:
+    """Analyses flattened into executemany parameter lists, one per table."""
+
+    documents: Rows = field(default_factory=list)
+    sentences: Rows = field(default_factory=list)
+    mentions: Rows = field(default_factory=list)
+    claims: Rows = field(default_factory=list)
+    fts: Rows = field(default_factory=list)
+
+    @classmethod
+    def of(cls, analyses: Iterable[Analysis]) -> _AnalysisRows:
+        rows = cls()
+        for analysis in analyses:
+            rows.add(analysis)
+        return rows
+
+    def add(self, analysis: Analysis) -> None:
+        document = analysis.document
+        doc_id = document.id
+        self.documents.append(_document_row(document))
+        for sentence in analysis.sentences:
+            self.sentences.append(
+                {
+                    "doc_id": doc_id,
+                    "idx": sentence.index,
+                    "paragraph": sentence.paragraph,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                    "text": sentence.text,
+                }
+            )
+            self.fts.append({"text": sentence.text, "doc_id": doc_id, "idx": sentence.index})
+        self.mentions.extend(
+            {
+                "doc_id": doc_id,
+                "sentence_index": mention.sentence_index,
+                "actor_id": mention.actor_id,
+                "start": mention.start,
+                "end": mention.end,
+                "text": mention.text,
+            }
+            for mention in analysis.mentions
+        )
+        self.claims.extend(_claim_row(doc_id, document.text, claim) for claim in analysis.claims)
+
+
+def _document_row(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "name": document.name,
+        "title": document.title,
+        "source": document.source,
+        "url": document.url,
+        "published": document.published,
+        "date_from_text": document.date_from_text,
+        "text": document.text,
+        "body_start": document.body_start,
+        "checksum": document.checksum,
+    }
+
+
+def _claim_row(doc_id: str, document_text: str, claim: Claim) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "actor_id": claim.actor_id,
+        "kind": claim.kind,
+        "stance": claim.stance,
+        "proposition": claim.proposition,
+        "conditions": list(claim.conditions),
+        "modality": claim.modality,
+        "negated": claim.negated,
+        "speaker_id": claim.speaker_id,
+        "speaker": claim.speaker,
+        "sentence_index": claim.sentence_index,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": document_text[claim.start : claim.end],
+        "date": claim.date,
+    }
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _insert(conn: Connection, table_: TableClause, rows: Rows) -> None:
+    if rows:  # an empty executemany would insert one row of defaults
+        conn.execute(insert(table_), rows)
+
+
+def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
+    for offset in range(0, len(items), size):
+        yield items[offset : offset + size]
+
+
+def _delete_document_rows(conn: Connection, doc_ids: Sequence[str]) -> None:
+    """Delete the sentences, mentions, claims and FTS rows of these documents."""
+    for chunk in _chunks(doc_ids):
+        if _is_sqlite(conn):
+            _delete_fts_rows(conn, chunk)
+        for child in (claims, mentions, sentences):
+            conn.execute(delete(child).where(child.c.doc_id.in_(chunk)))
+
+
+def _delete_fts_rows(conn: Connection, doc_ids: Sequence[str]) -> None:
+    # FTS5 cannot index doc_id, so this delete scans the whole table; it runs
+    # only for documents already stored, which keeps first-time ingest linear.
+    stored = conn.scalars(select(documents.c.id).where(documents.c.id.in_(doc_ids))).all()
+    if stored:
+        conn.execute(delete(sentences_fts).where(sentences_fts.c.doc_id.in_(stored)))
+
+
+def _upsert(
+    conn: Connection,
+    table_: Table,
+    keys: list[str],
+    updates: Callable[[Excluded], Mapping[str, ColumnElement[Any]]] | None,
+) -> Executable:
+    """INSERT ... ON CONFLICT for the connection's engine (both spell it alike)."""
+    if conn.dialect.name == "postgresql":
+        pg_insert = postgresql.insert(table_)
+        if updates is None:
+            return pg_insert.on_conflict_do_nothing(index_elements=keys)
+        return pg_insert.on_conflict_do_update(
+            index_elements=keys, set_=updates(pg_insert.excluded)
+        )
+    lite_insert = sqlite.insert(table_)
+    if updates is None:
+        return lite_insert.on_conflict_do_nothing(index_elements=keys)
+    return lite_insert.on_conflict_do_update(
+        index_elements=keys, set_=updates(lite_insert.excluded)
+    )
+
+
+def _upsert_documents(conn: Connection) -> Executable:
+    replaced = [column.key for column in documents.c if column.key != "id"]
+    return _upsert(
+        conn, documents, ["id"], lambda excluded: {key: excluded[key] for key in replaced}
+    )
+
+
+def _merge_actors(actors_: Iterable[Actor]) -> list[Actor]:
+    """One actor per id, merged the way the database merges into a stored row.
+
+    PostgreSQL refuses an upsert that touches the same row twice in one statement.
+    """
+    merged: dict[str, Actor] = {}
+    for actor in actors_:
+        known = merged.get(actor.id)
+        merged[actor.id] = actor if known is None else _merge_actor(known, actor)
+    return list(merged.values())
+
+
+def _merge_actor(known: Actor, new: Actor) -> Actor:
+    return known.model_copy(
+        update={
+            "affiliation": new.affiliation if new.affiliation is not None else known.affiliation,
+            "title": new.title if new.title is not None else known.title,
+            "aliases": known.aliases + tuple(a for a in new.aliases if a not in known.aliases),
+        }
+    )
+
+
+def _upsert_actor_rows(conn: Connection, actors_: Sequence[Actor]) -> None:
+    if not actors_:
+        return
+    keep_known_details = _upsert(
+        conn,
+        actors,
+        ["id"],
+        lambda excluded: {
+            "affiliation": func.coalesce(excluded.affiliation, actors.c.affiliation),
+            "title": func.coalesce(excluded.title, actors.c.title),
+        },
+    )
+    conn.execute(
+        keep_known_details,
+        [
+            {
+                "id": actor.id,
+                "name": actor.name,
+                "kind": actor.kind,
+                "affiliation": actor.affiliation,
+                "title": actor.title,
+            }
+            for actor in actors_
+        ],
+    )
+    alias_rows = [
+        {"actor_id": actor.id, "alias": alias}
+        for actor in actors_
+        for alias in dict.fromkeys(actor.aliases)
+    ]
+    if alias_rows:
+        conn.execute(_upsert(conn, actor_aliases, ["actor_id", "alias"], None), alias_rows)
+
+
+def _copy_rows(
+    conn: Connection,
+    table_: Table,
+    key: str,
+    old_id: str,
+    new_id: str,
+    overrides: Mapping[str, str] | None = None,
+) -> None:
+    """INSERT ... SELECT a document's rows of `table_` under a new document id."""
+    replaced = {key: new_id, **(overrides or {})}
+    copied: list[Column[Any]] = [
+        column
+        for column in table_.c
+        if not (column.primary_key and column.autoincrement is True)  # claims.id
+    ]
+    values = [
+        literal(replaced[column.key], column.type) if column.key in replaced else column
+        for column in copied
+    ]
+    conn.execute(
+        insert(table_).from_select(
+            [column.key for column in copied],
+            select(*values).where(table_.c[key] == old_id),
+        )
+    )
+
+
+def _fts_rows_of(doc_id: str) -> Executable:
+    return insert(sentences_fts).from_select(
+        ["text", "doc_id", "idx"],
+        select(sentences.c.text, sentences.c.doc_id, sentences.c.idx).where(
+            sentences.c.doc_id == doc_id
+        ),
+    )
+
+
+# --- reading -------------------------------------------------------------------------
+
+# Column order is what `_cited_claim_from_row` unpacks.
+_CITED_CLAIM_COLUMNS = (
+    claims.c.actor_id,
+    claims.c.kind,
+    claims.c.stance,
+    claims.c.proposition,
+    claims.c.conditions,
+    claims.c.modality,
+    claims.c.negated,
+    claims.c.speaker_id,
+    claims.c.speaker,
+    claims.c.sentence_index,
+    claims.c.start,
+    claims.c.end,
+    claims.c.date,
+    claims.c.quote,
+    documents.c.name,
+    documents.c.title,
+    documents.c.source,
+    documents.c.url,
+    documents.c.published,
+)
+
+
+def _cited_claims_query(since: dt.date | None) -> Select[Any]:
+    query = (
+        select(*_CITED_CLAIM_COLUMNS)
+        .join_from(claims, documents, claims.c.doc_id == documents.c.id)
+        .order_by(
+            claims.c.date.desc().nulls_last(),
+            documents.c.name,
+            claims.c.start,
+            claims.c.id,
+        )
+    )
+    if since is not None:
+        query = query.where(claims.c.date >= since)  # NULL dates drop out here
+    return query
+
+
+def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
+    (
+        actor_id,
+        kind,
+        stance,
+        proposition,
+        conditions,
+        modality,
+        negated,
+        speaker_id,
+        speaker,
+        sentence_index,
+        start,
+        end,
+        date,
+        quote,
+        document,
+        title,
+        source,
+        url,
+        published,
+    ) = row[: len(_CITED_CLAIM_COLUMNS)]
+    claim = Claim.model_construct(
+        actor_id=actor_id,
+        kind=kind,
+        stance=stance,
+        proposition=proposition,
+        conditions=tuple(conditions),
+        modality=modality,
+        negated=bool(negated),
+        speaker_id=speaker_id,
+        speaker=speaker,
+        sentence_index=sentence_index,
+        start=start,
+        end=end,
+        date=date,
+    )
+    evidence = Evidence.model_construct(
+        document=document,
+        title=title,
+        source=source,
+        url=url,
+        published=published,
+        quote=quote,
+        start=start,
+        end=end,
+        speaker=speaker,
+    )
+    return CitedClaim.model_construct(claim=claim, evidence=evidence)
+
+
+def _actor_summaries_query() -> Select[Any]:
+    stance_counts = (
+        select(
+            claims.c.actor_id,
+            func.count(case((claims.c.kind == "stance", 1))).label("claims"),
+        )
+        .group_by(claims.c.actor_id)
+        .subquery()
+    )
+    # UNION (not UNION ALL) leaves one row per actor and document.
+    cited_in = union(
+        select(claims.c.actor_id, claims.c.doc_id),
+        select(mentions.c.actor_id, mentions.c.doc_id),
+    ).subquery()
+    document_counts = (
+        select(cited_in.c.actor_id, func.count().label("documents"))
+        .group_by(cited_in.c.actor_id)
+        .subquery()
+    )
+    return (
+        select(
+            actors.c.id,
+            actors.c.name,
+            actors.c.kind,
+            stance_counts.c.claims,
+            document_counts.c.documents,
+        )
+        .join_from(actors, stance_counts, stance_counts.c.actor_id == actors.c.id)
+        .join(document_counts, document_counts.c.actor_id == actors.c.id)
+        .order_by(stance_counts.c.claims.desc(), actors.c.name, actors.c.id)
+    )
+
+
+def fts5_query(query: str) -> str:
+    """User text as an FTS5 query of quoted terms, all required.
+
+    Quoting makes operators and punctuation plain text (AND, NEAR, *, ", -, :);
+    terms with no letter or digit would be empty phrases and are dropped.
+    """
+    terms = [term for term in query.split() if any(char.isalnum() for char in term)]
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def _postgres_search_query(query: str, limit: int) -> Select[Any]:
+    vector = sentence_tsvector()
+    tsquery = plain_tsquery(query)
+    return (
+        select(sentences.c.doc_id, sentences.c.idx)
+        .where(vector.op("@@")(tsquery))
+        .order_by(func.ts_rank(vector, tsquery).desc(), sentences.c.doc_id, sentences.c.idx)
+        .limit(limit)
+    )
+
+
+def _document_from_row(row: Row[Any]) -> Document:
+    return Document.model_validate(row._asdict())
+
+
+def _actor_from_row(row: Row[Any], aliases: tuple[str, ...]) -> Actor:
+    return Actor(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        aliases=aliases,
+        affiliation=row.affiliation,
+        title=row.title,
+    )

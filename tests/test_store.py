@@ -1,0 +1,619 @@
+"""Contract tests for the store, on a SQLite file and (when configured) PostgreSQL.
+
+Set BRIEFBOT_TEST_POSTGRES_URL (e.g. postgresql+psycopg2://postgres@127.0.0.1:5432/test)
+to run every `store` test against PostgreSQL too; each test gets its own schema,
+dropped afterwards, so runs never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from briefs.errors import StoreError
+from briefs.models import (
+    Actor,
+    ActorRef,
+    Analysis,
+    Claim,
+    ClaimKind,
+    Document,
+    Evidence,
+    Mention,
+    Sentence,
+    Stance,
+)
+from briefs.store import Store
+from briefs.store.repository import fts5_query
+from briefs.store.schema import metadata
+
+POSTGRES_URL_VARIABLE = "BRIEFBOT_TEST_POSTGRES_URL"
+
+POLAND = Actor(id="poland", name="Poland", kind="country", aliases=("Polska",))
+EU = Actor(id="european-union", name="European Union", kind="organisation", aliases=("EU",))
+COSTA = Actor(
+    id="antonio-costa",
+    name="António Costa",
+    kind="person",
+    aliases=("Costa",),
+    affiliation="european-union",
+    title="President of the European Council",
+)
+
+TROOPS = "send troops to Ukraine"
+TARIFFS = "raise tariffs"
+
+# --- backends ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    store: Store
+    url: str
+
+
+@pytest.fixture
+def sqlite_backend(tmp_path: Path) -> Iterator[Backend]:
+    path = tmp_path / "store" / "briefbot.db"
+    store = Store.open_sqlite(path)
+    yield Backend(store, f"sqlite:///{path}")
+    store.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base_url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not base_url:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set")
+    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_backend")
+        return
+    url = request.getfixturevalue("postgres_url")
+    store = Store(url)
+    store.create_schema()
+    yield Backend(store, url)
+    store.close()
+
+
+@pytest.fixture
+def store(backend: Backend) -> Store:
+    return backend.store
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                table.name: conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+                for table in metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+# --- hand-built analyses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Said:
+    """A claim to build: `fragment` is located in the document text."""
+
+    actor_id: str
+    fragment: str
+    stance: Stance | None = "supports"
+    proposition: str = TROOPS
+    kind: ClaimKind = "stance"
+    date: dt.date | None = None
+
+
+def analysis(
+    doc_id: str,
+    lines: Sequence[str],
+    said: Sequence[Said] = (),
+    *,
+    mentioned: Sequence[tuple[str, str]] = (),
+    actors: Sequence[Actor] = (POLAND, EU, COSTA),
+    published: dt.date | None = dt.date(2024, 3, 1),
+    checksum: str = "v1",
+) -> Analysis:
+    """A document made of `lines` (one sentence each) with its claims and mentions."""
+    text = " ".join(lines)
+    sentences = tuple(_sentences(lines))
+    document = Document(
+        id=doc_id,
+        name=f"{doc_id}.txt",
+        title=f"Title of {doc_id}",
+        source="Example Times",
+        url=f"https://example.org/{doc_id}",
+        published=published,
+        text=text,
+        checksum=checksum,
+    )
+    return Analysis(
+        document=document,
+        sentences=sentences,
+        actors=tuple(actors),
+        mentions=tuple(_mention(text, sentences, actor_id, word) for actor_id, word in mentioned),
+        claims=tuple(_claim(text, sentences, item) for item in said),
+    )
+
+
+def _sentences(lines: Sequence[str]) -> Iterator[Sentence]:
+    start = 0
+    for index, line in enumerate(lines):
+        yield Sentence(index=index, paragraph=0, start=start, end=start + len(line), text=line)
+        start += len(line) + 1
+
+
+def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int:
+    return next(s.index for s in sentences if s.start <= offset < s.end)
+
+
+def _mention(text: str, sentences: Sequence[Sentence], actor_id: str, word: str) -> Mention:
+    start = text.index(word)
+    return Mention(
+        actor_id=actor_id,
+        sentence_index=_sentence_at(sentences, start),
+        start=start,
+        end=start + len(word),
+        text=word,
+    )
+
+
+def _claim(text: str, sentences: Sequence[Sentence], item: Said) -> Claim:
+    start = text.index(item.fragment)
+    return Claim(
+        actor_id=item.actor_id,
+        kind=item.kind,
+        stance=item.stance,
+        proposition=item.proposition,
+        conditions=("if NATO agrees",) if "NATO" in item.fragment else (),
+        modality="will",
+        speaker_id="antonio-costa" if item.actor_id == "antonio-costa" else None,
+        speaker="António Costa" if item.actor_id == "antonio-costa" else None,
+        sentence_index=_sentence_at(sentences, start),
+        start=start,
+        end=start + len(item.fragment),
+        date=item.date,
+    )
+
+
+POLAND_TROOPS = "Poland will send troops to Ukraine if NATO agrees."
+EU_TARIFFS = "The EU opposes new tariffs."
+COSTA_TROOPS = "António Costa said Europe should not send troops to Ukraine."
+
+
+def sample() -> Analysis:
+    return analysis(
+        "doc-a",
+        [POLAND_TROOPS, EU_TARIFFS, COSTA_TROOPS],
+        [
+            Said("poland", POLAND_TROOPS, date=dt.date(2024, 3, 1)),
+            Said("european-union", EU_TARIFFS, "opposes", TARIFFS, date=dt.date(2024, 3, 1)),
+            Said("antonio-costa", COSTA_TROOPS, "opposes", date=dt.date(2024, 3, 1)),
+        ],
+        mentioned=[("poland", "Poland"), ("european-union", "EU"), ("antonio-costa", "Costa")],
+    )
+
+
+# --- saving and reading back ---------------------------------------------------------------
+
+
+def test_saved_claim_reads_back_with_its_evidence(store: Store) -> None:
+    saved = sample()
+    store.save_analysis(saved)
+
+    [cited] = store.cited_claims("poland")
+
+    assert cited.claim == saved.claims[0]
+    assert cited.evidence == Evidence(
+        document="doc-a.txt",
+        title="Title of doc-a",
+        source="Example Times",
+        url="https://example.org/doc-a",
+        published=dt.date(2024, 3, 1),
+        quote=POLAND_TROOPS,
+        start=0,
+        end=len(POLAND_TROOPS),
+        speaker=None,
+    )
+    assert cited.evidence.quote == saved.document.text[cited.claim.start : cited.claim.end]
+
+
+def test_saved_document_reads_back(store: Store) -> None:
+    saved = sample()
+    store.save_analysis(saved)
+
+    assert store.get_document("doc-a") == saved.document
+    assert store.checksum_of("doc-a") == "v1"
+    assert store.document_count() == 1
+    assert store.get_document("missing") is None
+    assert store.checksum_of("missing") is None
+
+
+def test_speaker_and_conditions_survive_the_round_trip(store: Store) -> None:
+    store.save_analysis(sample())
+
+    [costa] = store.cited_claims("antonio-costa")
+    [poland] = store.cited_claims("poland")
+
+    assert costa.evidence.speaker == "António Costa"
+    assert costa.claim.speaker_id == "antonio-costa"
+    assert poland.claim.conditions == ("if NATO agrees",)
+
+
+def test_resaving_a_document_leaves_one_copy_of_every_row(backend: Backend) -> None:
+    backend.store.save_analysis(sample())
+    before = row_counts(backend.url)
+
+    backend.store.save_analysis(sample())
+
+    assert row_counts(backend.url) == before
+    assert before["claims"] == 3
+    assert before["actor_aliases"] == 3
+    assert len(backend.store.cited_claims("poland")) == 1
+    assert backend.store.search("tariffs") == [("doc-a", 1)]  # the FTS row is not doubled
+
+
+def test_changed_document_replaces_its_old_claims(store: Store) -> None:
+    store.save_analysis(sample())
+    changed_line = "Poland will not send troops to Ukraine."
+    changed = analysis(
+        "doc-a",
+        [changed_line],
+        [Said("poland", changed_line, "opposes")],
+        checksum="v2",
+    )
+
+    store.save_analysis(changed)
+
+    assert [c.claim.stance for c in store.cited_claims("poland")] == ["opposes"]
+    assert store.cited_claims("european-union") == []
+    assert store.search("tariffs") == []
+    assert store.checksum_of("doc-a") == "v2"
+
+
+def test_save_analyses_saves_a_batch(store: Store) -> None:
+    other = analysis("doc-b", [EU_TARIFFS], [Said("european-union", EU_TARIFFS, "opposes")])
+
+    store.save_analyses([sample(), other])
+
+    assert store.document_count() == 2
+    assert {c.evidence.document for c in store.cited_claims("european-union")} == {
+        "doc-a.txt",
+        "doc-b.txt",
+    }
+
+
+def _with_claim_span(base: Analysis, start: int, end: int) -> Analysis:
+    claim = base.claims[0].model_copy(update={"start": start, "end": end})
+    return base.model_copy(update={"claims": (claim, *base.claims[1:])})
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(5, 5), (10, 4), (-5, 3), (0, 10_000)],
+    ids=["empty", "reversed", "negative", "past-the-end"],
+)
+def test_bad_claim_span_raises_and_writes_nothing(backend: Backend, start: int, end: int) -> None:
+    backend.store.save_analysis(sample())
+    before = row_counts(backend.url)
+    changed = _with_claim_span(sample(), start, end).model_copy(
+        update={"document": sample().document.model_copy(update={"checksum": "v2"})}
+    )
+    fine = analysis("doc-b", [EU_TARIFFS], [Said("european-union", EU_TARIFFS, "opposes")])
+
+    with pytest.raises(StoreError, match="claim"):
+        backend.store.save_analyses([fine, changed])
+
+    assert row_counts(backend.url) == before
+    assert backend.store.checksum_of("doc-a") == "v1"
+    assert backend.store.get_document("doc-b") is None
+
+
+def test_mention_that_does_not_match_the_text_raises(store: Store) -> None:
+    base = sample()
+    wrong = base.mentions[0].model_copy(update={"text": "Hungary"})
+    bad = base.model_copy(update={"mentions": (wrong, *base.mentions[1:])})
+
+    with pytest.raises(StoreError, match="mention"):
+        store.save_analysis(bad)
+
+    assert store.document_count() == 0
+
+
+def test_delete_document_removes_all_its_rows(backend: Backend) -> None:
+    backend.store.save_analysis(sample())
+
+    backend.store.delete_document("doc-a")
+
+    counts = row_counts(backend.url)
+    assert [counts[t] for t in ("documents", "sentences", "mentions", "claims")] == [0, 0, 0, 0]
+    assert backend.store.search("tariffs") == []
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def test_search_finds_sentences_with_every_word(store: Store) -> None:
+    store.save_analysis(sample())
+
+    assert store.search("tariffs") == [("doc-a", 1)]
+    assert sorted(store.search("troops Ukraine")) == [("doc-a", 0), ("doc-a", 2)]
+    assert store.search("troops tariffs") == []
+    assert store.search("troops", limit=1) in ([("doc-a", 0)], [("doc-a", 2)])
+
+
+def test_search_ranks_the_more_relevant_sentence_first(store: Store) -> None:
+    lines = ["Troops, troops and more troops for Ukraine.", "Ukraine asked for help and troops."]
+    store.save_analysis(analysis("doc-r", lines))
+
+    assert store.search("troops") == [("doc-r", 0), ("doc-r", 1)]
+
+
+@pytest.mark.parametrize(
+    "query", ['"tariffs', "tariffs AND", "tariffs*", "NEAR(tariffs", "-tariffs", "tariffs:"]
+)
+def test_search_treats_query_syntax_as_plain_words(store: Store, query: str) -> None:
+    store.save_analysis(sample())
+
+    found = store.search(query)  # must not raise a syntax error
+
+    assert found in ([], [("doc-a", 1)])
+
+
+def test_search_without_words_finds_nothing(store: Store) -> None:
+    store.save_analysis(sample())
+
+    assert store.search("  --  ") == []
+    assert store.search("tariffs", limit=0) == []
+
+
+def test_sqlite_search_folds_diacritics(sqlite_backend: Backend) -> None:
+    # PostgreSQL's 'english' configuration keeps accents, so this is SQLite-only.
+    sqlite_backend.store.save_analysis(sample())
+
+    assert sqlite_backend.store.search("Antonio") == [("doc-a", 2)]
+    assert sqlite_backend.store.search("ANTÓNIO costa") == [("doc-a", 2)]
+
+
+def test_fts5_query_quotes_every_term() -> None:
+    assert fts5_query('NEAR(a b) say "no" * -') == '"NEAR(a" "b)" "say" """no"""'
+
+
+# --- claims ----------------------------------------------------------------------------
+
+
+def _dated_claims() -> Analysis:
+    lines = ["Poland agreed in January.", "Poland agreed in March.", "Poland agreed once."]
+    return analysis(
+        "doc-d",
+        lines,
+        [
+            Said("poland", lines[0], date=dt.date(2024, 1, 10)),
+            Said("poland", lines[1], date=dt.date(2024, 3, 1)),
+            Said("poland", lines[2], date=None),
+        ],
+    )
+
+
+def test_cited_claims_are_newest_first_with_unknown_dates_last(store: Store) -> None:
+    store.save_analysis(_dated_claims())
+
+    dates = [c.claim.date for c in store.cited_claims("poland")]
+
+    assert dates == [dt.date(2024, 3, 1), dt.date(2024, 1, 10), None]
+
+
+def test_since_keeps_claims_on_or_after_the_date(store: Store) -> None:
+    store.save_analysis(_dated_claims())
+
+    dates = [c.claim.date for c in store.cited_claims("poland", since=dt.date(2024, 1, 10))]
+
+    assert dates == [dt.date(2024, 3, 1), dt.date(2024, 1, 10)]
+    assert store.cited_claims("poland", since=dt.date(2024, 3, 2)) == []
+
+
+def test_context_claims_only_when_asked(store: Store) -> None:
+    line = "Poland hosted the summit on Ukraine."
+    store.save_analysis(analysis("doc-c", [line], [Said("poland", line, None, kind="context")]))
+
+    assert store.cited_claims("poland") == []
+    assert [c.claim.kind for c in store.cited_claims("poland", include_context=True)] == ["context"]
+
+
+def test_cited_claims_for_propositions_returns_stance_claims_of_any_actor(store: Store) -> None:
+    context_line = "Poland debated troops for Ukraine."
+    store.save_analysis(sample())
+    store.save_analysis(
+        analysis("doc-c", [context_line], [Said("poland", context_line, None, kind="context")])
+    )
+
+    found = store.cited_claims_for_propositions([TROOPS])
+
+    assert sorted((ref.id, cited.claim.stance) for ref, cited in found) == [
+        ("antonio-costa", "opposes"),
+        ("poland", "supports"),
+    ]
+    assert ActorRef(id="poland", name="Poland", kind="country") in [ref for ref, _ in found]
+    assert {cited.claim.proposition for _, cited in found} == {TROOPS}
+    assert len(store.cited_claims_for_propositions([TROOPS, TARIFFS])) == 3
+    assert store.cited_claims_for_propositions([]) == []
+    assert store.cited_claims_for_propositions([TROOPS], since=dt.date(2024, 3, 2)) == []
+
+
+def test_actor_summaries_count_stance_claims_and_documents(store: Store) -> None:
+    poland_line = "Poland will send troops."
+    context_line = "Poland hosted talks."
+    store.save_analysis(sample())
+    store.save_analysis(
+        analysis(
+            "doc-b",
+            [poland_line, context_line],
+            [Said("poland", poland_line), Said("poland", context_line, None, kind="context")],
+        )
+    )
+    store.save_analysis(
+        analysis("doc-c", ["Poland was mentioned."], mentioned=[("poland", "Poland")])
+    )
+    store.save_analysis(
+        analysis("doc-e", ["The EU was mentioned."], mentioned=[("european-union", "EU")])
+    )
+
+    summaries = [(s.actor.id, s.claims, s.documents) for s in store.actor_summaries()]
+
+    assert summaries == [
+        ("poland", 2, 3),  # docs a and b by claim, c by mention
+        ("antonio-costa", 1, 1),
+        ("european-union", 1, 2),
+    ]
+
+
+# --- cloning ---------------------------------------------------------------------------
+
+
+def test_clone_copies_every_row_under_the_new_name(backend: Backend) -> None:
+    store = backend.store
+    store.save_analysis(sample())
+
+    store.clone_document("doc-a", "doc-a-2", "copy-2.txt")
+
+    clone = store.get_document("doc-a-2")
+    assert clone is not None
+    assert clone.name == "copy-2.txt"
+    assert clone.text == sample().document.text
+    cited = store.cited_claims("poland")
+    assert sorted(c.evidence.document for c in cited) == ["copy-2.txt", "doc-a.txt"]
+    assert {c.evidence.quote for c in cited} == {POLAND_TROOPS}
+    assert sorted(store.search("tariffs")) == [("doc-a", 1), ("doc-a-2", 1)]
+    counts = row_counts(backend.url)
+    assert [counts[t] for t in ("documents", "sentences", "mentions", "claims")] == [2, 6, 6, 6]
+
+
+def test_clone_of_an_unknown_document_raises(store: Store) -> None:
+    with pytest.raises(StoreError, match="not in the store"):
+        store.clone_document("missing", "copy", "copy.txt")
+
+
+def test_clone_twice_to_the_same_id_replaces_the_copy(store: Store) -> None:
+    store.save_analysis(sample())
+
+    store.clone_document("doc-a", "doc-a-2", "copy-2.txt")
+    store.clone_document("doc-a", "doc-a-2", "copy-2.txt")
+
+    assert len(store.cited_claims("poland")) == 2
+    assert len(store.search("tariffs")) == 2
+
+
+# --- actors ----------------------------------------------------------------------------
+
+
+def test_actor_upsert_keeps_known_details_and_merges_aliases(store: Store) -> None:
+    store.upsert_actors([COSTA])
+    renamed = Actor(
+        id="antonio-costa",
+        name="A. Costa",
+        kind="person",
+        aliases=("Costa", "Mr Costa"),
+        affiliation=None,
+        title="Former Prime Minister",
+    )
+
+    store.upsert_actors([renamed])
+
+    assert store.get_actor("antonio-costa") == Actor(
+        id="antonio-costa",
+        name="António Costa",
+        kind="person",
+        aliases=("Costa", "Mr Costa"),
+        affiliation="european-union",
+        title="Former Prime Minister",
+    )
+
+
+def test_actors_saved_with_analyses_are_listed(store: Store) -> None:
+    first = COSTA.model_copy(update={"title": None, "aliases": ("Costa", "A. Costa")})
+    store.save_analyses(
+        [analysis("doc-a", ["One."], actors=[COSTA]), analysis("doc-b", ["Two."], actors=[first])]
+    )
+
+    assert store.list_actors() == [
+        COSTA.model_copy(update={"aliases": ("A. Costa", "Costa")}),
+    ]
+    assert store.get_actor("nobody") is None
+
+
+def test_create_schema_is_idempotent(store: Store) -> None:
+    store.save_analysis(sample())
+
+    store.create_schema()
+    store.create_schema()
+
+    assert store.search("tariffs") == [("doc-a", 1)]
+
+
+# --- SQLite specifics ------------------------------------------------------------------
+
+
+def test_open_sqlite_creates_the_folder_and_turns_on_wal(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "briefbot.db"
+
+    with Store.open_sqlite(path) as store:
+        store.save_analysis(sample())
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with Store.open_sqlite(path) as reopened:
+        assert reopened.document_count() == 1
+
+
+def test_sqlite_connections_get_the_pragmas(sqlite_backend: Backend) -> None:
+    pragmas = ("foreign_keys", "journal_mode", "busy_timeout", "synchronous")
+    with sqlite_backend.store._engine.connect() as conn:
+        values = [conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in pragmas]
+
+    assert values == [1, "wal", 5000, 1]  # synchronous 1 is NORMAL
+
+
+def test_unopenable_database_raises_store_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'no-such-folder' / 'briefbot.db'}"
+
+    with pytest.raises(StoreError, match="Cannot open the database") as raised:
+        Store(url)
+
+    assert isinstance(raised.value.__cause__, SQLAlchemyError)
+
+
+def test_reading_a_database_without_tables_raises_store_error(tmp_path: Path) -> None:
+    with (
+        Store(f"sqlite:///{tmp_path / 'empty.db'}") as store,
+        pytest.raises(StoreError, match="Cannot read the claims") as raised,
+    ):
+        store.cited_claims("poland")
+
+    assert isinstance(raised.value.__cause__, SQLAlchemyError)
