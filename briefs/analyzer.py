@@ -19,7 +19,13 @@ from briefs.boilerplate import content_spans, find_boilerplate
 from briefs.catalog import Catalog
 from briefs.errors import ModelLoadError
 from briefs.models import Actor, Analysis, Boilerplate, Claim, Document, Mention, Sentence
-from briefs.nlp.claims import ParagraphState, SentenceContext, SentenceReader, Speaker
+from briefs.nlp.claims import (
+    DocumentState,
+    ParagraphState,
+    SentenceContext,
+    SentenceReader,
+    Speaker,
+)
 from briefs.nlp.mentions import MentionFinder, TokenMention
 from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit, split_paragraph
@@ -96,12 +102,13 @@ class Analyzer:
         reader = SentenceReader(self.catalog, self.topics, people)
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])
+        document_state = DocumentState()
         for paragraph, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
             units = split_paragraph(
                 doc, offset=start, paragraph=paragraph, first_index=len(reading.sentences)
             )
             index = self._mention_index(doc)
-            state = ParagraphState()
+            state = ParagraphState(document_state)
             person_at: dict[int, Person] = {}
             for unit in units:
                 self._resolve_people(unit, index, person_at, people, reading)

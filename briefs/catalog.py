@@ -178,7 +178,9 @@ class _Draft:
 
 
 def _extend(target: list[str], values: Iterable[str]) -> None:
-    target.extend(v for v in values if v and v not in target)
+    for value in (" ".join(v.split()) for v in values):
+        if value and value not in target:
+            target.append(value)
 
 
 def _rename(draft: _Draft, name: str | None) -> None:
@@ -237,7 +239,7 @@ class _Builder:
                     f"and cannot also be a {kind}."
                 )
             return known
-        if not name:
+        if not name or not name.strip():
             raise DocumentError(f"{origin}: the new {kind} {actor_id!r} needs a name.")
         draft = _Draft(id=actor_id, name=name, kind=kind)
         self.drafts[actor_id] = draft
@@ -370,12 +372,14 @@ def _text_key(text: str) -> str:
 def _text_variants(form: str) -> set[str]:
     """The spellings under which a form appears in prose."""
     form = " ".join(form.split())
-    variants = {form, fold(form)}
+    variants = {form}
     if form[:1].islower():  # "the bloc" opens a sentence as "The bloc"
         variants.add(form[0].upper() + form[1:])
     if form.startswith("The "):  # "in the Hague" is common too
         variants.add("the " + form[4:])
-    return variants | {fold(v) for v in variants}
+    variants |= {fold(v) for v in variants}
+    # Phrase matching compares tokens verbatim, and articles mostly use curly apostrophes.
+    return variants | {v.replace("'", "’") for v in variants}
 
 
 def _query_keys(form: str) -> set[str]:

@@ -1,11 +1,13 @@
 """From one parsed sentence to claims: who holds which stance on what, said by whom.
 
 A sentence is read clause by clause. Reporting clauses ("Tusk said", "according
-to the minister", "he emphasised") give the speaker; every other clause with a
-subject is a content clause. Its holder is the country or organisation in its
-subject ("Warsaw", "Romanian soldiers", "the UK and France"), or, when the subject
-names none ("we", "the decision"), whoever the speaker speaks for. A statement by
-a person counts for the person too.
+to the minister", "he emphasised") give the speaker; every other finite clause
+with a subject is a content clause. Its holder is the country or organisation in
+its subject ("Warsaw", "Romanian soldiers", "the UK and France"), or, when the
+subject names none ("we", "the decision"), whoever the speaker speaks for. A
+reporting clause with no content clause of its own ("Macron suggested stationing a
+force") states the speaker's own position. A statement by a person counts for the
+person too.
 """
 
 from __future__ import annotations
@@ -22,18 +24,27 @@ from briefs.nlp import lexicon
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS, PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit
-from briefs.nlp.stance import read_stance
+from briefs.nlp.stance import StanceReading, read_stance
 from briefs.topics import Topic, TopicCatalog
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _MODIFIERS = ("amod", "compound", "poss", "nmod")
 _CLAUSE_LINKS = ("ccomp", "xcomp")
+_VERB_CHAIN = ("xcomp", "acomp", "aux", "auxpass", "prt")
 _CONDITION_WORDS = frozenset({"if", "unless", "provided", "providing", "once", "condition"})
+_QUESTION_VERBS = frozenset({"ask", "wonder", "question", "debate"})
 _DEONTIC = frozenset({"must", "should", "essential", "indispensable", "mandatory"})
-_DEMONSTRATIVES = frozenset({"this", "that"})
-# Subordinate clauses describe their clause ("when it comes to logistics"); they stay in it.
 _REFERRING = frozenset({"they", "it", "we"})
+# Subordinate clauses describe their clause ("when it comes to logistics"); they stay in it.
 _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "pcomp"})
+# Nouns for a set of countries: "26 of Kyiv's partners", "those countries", "the group".
+_GROUP_NOUNS = frozenset(
+    {
+        "country", "partner", "member", "nation", "state", "ally", "government",
+        "group", "grouping", "coalition", "alliance", "bloc",
+    }
+)
+_GROUP_DETERMINERS = frozenset({"those", "these", "this", "that", "the"})
 
 
 @dataclass(frozen=True)
@@ -46,11 +57,20 @@ class Speaker:
 
 
 @dataclass
+class DocumentState:
+    """What earlier sentences of the document established."""
+
+    topic: Topic | None = None
+    speaker: Speaker | None = None  # the last person heard
+    organisations: list[str] = field(default_factory=list)  # named so far, latest last
+
+
+@dataclass
 class ParagraphState:
     """What earlier sentences of the paragraph established, for pronouns and anaphora."""
 
+    document: DocumentState
     speaker: Speaker | None = None
-    topic: Topic | None = None
     holders: tuple[str, ...] = ()
 
 
@@ -64,7 +84,20 @@ class SentenceContext:
     state: ParagraphState
     date: dt.date | None
     speaker: Speaker | None = None
+    attributed: bool = False  # the whole sentence is the speaker's (a tweet, a quotation)
     claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A content clause's holders and text, ready to be read for a stance."""
+
+    head: Token
+    actors: list[str]
+    person: Person | None
+    from_speaker: bool
+    region: list[Token]
+    frame_text: str
 
 
 class SentenceReader:
@@ -78,16 +111,29 @@ class SentenceReader:
     def read(self, ctx: SentenceContext, tweet_speaker: Speaker | None) -> list[Claim]:
         """All claims of one sentence, at most one per (actor, proposition)."""
         span = ctx.unit.span
-        heads = [t for t in span if _has_subject(t)] or [span.root]
+        heads = _clause_heads(span)
         frames = [h for h in heads if h.lemma_ in lexicon.REPORTING_VERBS]
-        ctx.speaker = self._speaker(ctx, frames) or tweet_speaker or self._quoted(ctx)
+        own = self._speaker(ctx, frames)
+        inherited = tweet_speaker or self._quoted(ctx)
+        ctx.speaker = own or inherited
+        ctx.attributed = own is None and inherited is not None
         if ctx.speaker is not None and ctx.speaker.person is not None:
-            ctx.state.speaker = ctx.speaker
-        contents = [h for h in heads if h not in frames and not _is_condition(h)]
-        if not contents and frames:
-            contents = [f for f in frames if self._actors_of(_subject(f), ctx)[0] and f != span.root]
-        for head in contents or ([span.root] if not frames else []):
+            ctx.state.speaker = ctx.state.document.speaker = ctx.speaker
+        contents = [h for h in heads if h not in frames and _asserts(h)]
+        # A reporting clause that frames nothing states its subject's own position; of
+        # nested ones ("Macron said 26 members had declared …") the innermost counts.
+        contents += [
+            f for f in frames
+            if not any(c in f.subtree for c in contents)
+            and not any(g is not f and g in f.subtree for g in frames)
+        ]
+        if not heads:
+            contents = [span.root]
+        for head in sorted(contents, key=lambda t: t.i):
             self._read_clause(head, heads, frames, ctx)
+        for noun, agent in _nominal_stances(span):
+            self._read_nominal(noun, agent, ctx)
+        self._remember_organisation(ctx)
         return _one_per_proposition(ctx.claims)
 
     # --- speakers ------------------------------------------------------------
@@ -102,9 +148,11 @@ class SentenceReader:
     def _speaker_of(self, token: Token | None, ctx: SentenceContext) -> Speaker | None:
         if token is None:
             return None
-        person = next((ctx.person_at[t.i] for t in _phrase(token) if t.i in ctx.person_at), None)
+        person = ctx.person_at.get(token.i) or next(
+            (ctx.person_at[t.i] for t in _phrase(token) if t.i in ctx.person_at), None
+        )
         if person is None and token.lower_ in lexicon.SUBJECT_PRONOUNS_PERSON:
-            person = self.people.last()
+            person = _last_speaker(ctx) or self.people.last()
         if person is None and _title_words(token):
             person = self._titled_person(token, ctx)
         if person is not None:
@@ -115,6 +163,7 @@ class SentenceReader:
         return None
 
     def _titled_person(self, token: Token, ctx: SentenceContext) -> Person | None:
+        """The person "the minister" or "the Polish official" stands for."""
         collective = next(
             (ctx.index[t.i].actor_id for t in token.subtree
              if t.i in ctx.index and ctx.index[t.i].kind in ACTOR_KINDS),
@@ -138,6 +187,9 @@ class SentenceReader:
         """Collective actors (and a person) a subject phrase names."""
         if token is None:
             return [], None
+        pronoun = self._pronoun(token, ctx)
+        if pronoun is not None:
+            return pronoun, None
         actors: list[str] = []
         person = None
         for word in _expand(token):
@@ -147,65 +199,114 @@ class SentenceReader:
             elif word.i in ctx.person_at:
                 person = person or ctx.person_at[word.i]
                 actors.extend(filter(None, [ctx.person_at[word.i].affiliation]))
-            else:
-                actors.extend(self._pronoun(word, ctx) or _modifier_actors(word, ctx))
+            elif word.pos_ != "PRON":
+                actors.extend(_modifier_actors(word, ctx) or self._group(word, ctx))
         return list(dict.fromkeys(actors)), person
 
-    def _pronoun(self, word: Token, ctx: SentenceContext) -> list[str]:
+    def _pronoun(self, word: Token, ctx: SentenceContext) -> list[str] | None:
+        """What a pronoun subject stands for; None when the word is no such pronoun."""
         lower = word.lower_
         speaker = ctx.speaker
-        if lower in lexicon.SUBJECT_PRONOUNS_SPEAKER and speaker is not None:
-            return list(speaker.actors)
-        if lower in lexicon.SUBJECT_PRONOUNS_PERSON and speaker is not None:
-            return list(speaker.actors)
-        if lower in lexicon.SUBJECT_PRONOUNS_THING | lexicon.SUBJECT_PRONOUNS_PLURAL | _DEMONSTRATIVES:
+        if lower in lexicon.SUBJECT_PRONOUNS_SPEAKER | lexicon.SUBJECT_PRONOUNS_PERSON:
+            if speaker is not None:
+                return list(speaker.actors)
+            last = _last_speaker(ctx) or self.people.last()
+            return [last.affiliation] if last is not None and last.affiliation else []
+        if lower in lexicon.SUBJECT_PRONOUNS_THING | lexicon.SUBJECT_PRONOUNS_PLURAL:
             return list(ctx.state.holders)
-        return []
+        if any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in word.children):
+            return list(speaker.actors) if speaker is not None else []
+        return None
+
+    def _group(self, word: Token, ctx: SentenceContext) -> list[str]:
+        """ "26 coalition members", "those countries", "the group": the organisation last named."""
+        noun = word
+        if word.like_num:
+            of = [p for c in word.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            noun = of[0] if of else word
+        if noun.lemma_.lower() not in _GROUP_NOUNS:
+            return []
+        counted = any(c.dep_ == "nummod" or c.like_num for c in noun.children) or word.like_num
+        pointed = any(c.dep_ == "det" and c.lower_ in _GROUP_DETERMINERS for c in noun.children)
+        collective = noun.lemma_.lower() in ("group", "grouping", "coalition", "alliance", "bloc")
+        if not (counted or (pointed and (collective or noun.tag_ == "NNS"))):
+            return []
+        organisation = self._organisation_for(noun, ctx)
+        return [organisation] if organisation else []
+
+    def _organisation_for(self, noun: Token, ctx: SentenceContext) -> str | None:
+        """The organisation a group noun points back to: one named like it, else the latest."""
+        named = ctx.state.document.organisations
+        words = {noun.lemma_.lower()} | {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
+        for actor_id in reversed(named):
+            actor = self.catalog.get(actor_id)
+            if actor is not None and words & set(actor.name.lower().split()):
+                return actor_id
+        return named[-1] if named else None
+
+    def _remember_organisation(self, ctx: SentenceContext) -> None:
+        for mention in ctx.index.values():
+            inside = ctx.unit.first_token <= mention.start < ctx.unit.last_token
+            actor = self.catalog.get(mention.actor_id) if mention.actor_id else None
+            if inside and actor is not None and actor.kind == "organisation":
+                ctx.state.document.organisations.append(actor.id)
 
     # --- clauses -------------------------------------------------------------
 
     def _read_clause(
         self, head: Token, heads: list[Token], frames: list[Token], ctx: SentenceContext
     ) -> None:
-        region = _region(head, heads)
-        frame = next((f for f in frames if head in f.subtree and f is not head), None)
-        frame_text = _frame_extra(frame, heads)
-        cue_text = _text(region) + " ; " + frame_text
-        actors, person = self._holders(head, ctx, frame)
+        clause = self._clause(head, heads, frames, ctx)
+        topic = self._topic(_text(clause.region), clause.frame_text, ctx)
+        if not clause.actors or topic is None:
+            return
+        cue_text = _text(clause.region) + " ; " + clause.frame_text
+        reading = read_stance(cue_text, negations=_negations(head))
         speaker = ctx.speaker
-        from_speaker = not actors and speaker is not None and (frame is not None or bool(_according_to(ctx.unit.span)))
-        if from_speaker and speaker is not None:
-            actors, person = list(speaker.actors), speaker.person
-        elif speaker is not None and speaker.actors and _is_deontic(region) and not set(actors) & set(speaker.actors):
-            actors, person = list(speaker.actors), speaker.person
-        topic = self._topic(_text(region), frame_text, ctx)
+        speaking = clause.person or (speaker.person if speaker else None)
+        holders = list(clause.actors)
+        if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
+            holders.append(speaking.id)
+        display = speaking.display if speaking else (speaker.display if speaker else None)
+        for actor_id in dict.fromkeys(holders):
+            ctx.claims.append(_claim(actor_id, topic, reading, speaking, display, ctx))
+        ctx.state.document.topic = topic
+        ctx.state.holders = tuple(clause.actors)
+
+    def _read_nominal(self, noun: Token, agent: Token, ctx: SentenceContext) -> None:
+        """ "the commitment by France and the UK to put boots on the ground"."""
+        actors, person = self._actors_of(agent, ctx)
+        region = [t for t in noun.subtree if t.i not in {a.i for a in agent.subtree}]
+        topic = self.topics.find(_text(region))
         if not actors or topic is None:
             return
-        reading = read_stance(cue_text, extra_negations=_governing_negations(head))
-        speaking = person or (speaker.person if speaker else None)
-        holders = list(actors)
-        if speaking is not None and (from_speaker or speaking.affiliation in actors):
-            holders.append(speaking.id)
-        for actor_id in dict.fromkeys(holders):
-            ctx.claims.append(
-                Claim(
-                    actor_id=actor_id,
-                    kind="stance" if reading.stance else "context",
-                    stance=reading.stance,
-                    proposition=topic.proposition,
-                    conditions=reading.conditions,
-                    modality=reading.modality,
-                    negated=reading.negated,
-                    speaker_id=speaking.id if speaking else None,
-                    speaker=speaking.display if speaking else (speaker.display if speaker else None),
-                    sentence_index=ctx.unit.sentence.index,
-                    start=ctx.unit.sentence.start,
-                    end=ctx.unit.sentence.end,
-                    date=ctx.date,
-                )
-            )
-        ctx.state.topic = topic
-        ctx.state.holders = tuple(actors)
+        reading = read_stance(_text(region), negations=0)
+        display = person.display if person else (ctx.speaker.display if ctx.speaker else None)
+        for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
+            ctx.claims.append(_claim(actor_id, topic, reading, person, display, ctx))
+
+    def _clause(
+        self, head: Token, heads: list[Token], frames: list[Token], ctx: SentenceContext
+    ) -> _Clause:
+        region = _region(head, heads)
+        frame = next((f for f in frames if head in f.subtree and f is not head), None)
+        actors, person = self._holders(head, ctx, frame)
+        speaker = ctx.speaker
+        framed = (
+            frame is not None
+            or head in frames
+            or ctx.attributed
+            or bool(_according_to(ctx.unit.span))
+        )
+        from_speaker = not actors and speaker is not None and framed and _impersonal(head)
+        if speaker is not None and (from_speaker or self._speaker_demands(actors, region, speaker)):
+            actors, person = list(speaker.actors), speaker.person
+        return _Clause(head, actors, person, from_speaker, region, _frame_extra(frame, heads))
+
+    @staticmethod
+    def _speaker_demands(actors: list[str], region: list[Token], speaker: Speaker) -> bool:
+        """ "X said the UK and France must be present" is X's position, not theirs."""
+        return bool(speaker.actors) and _is_deontic(region) and not set(actors) & set(speaker.actors)
 
     def _holders(
         self, head: Token, ctx: SentenceContext, frame: Token | None
@@ -227,30 +328,106 @@ class SentenceReader:
         """The clause's own topic, else its frame's, else the one an anaphor points back to."""
         topic = self.topics.find(region_text) or self.topics.find(frame_text)
         if topic is None and lexicon.ANAPHORIC_OBJECTS.search(region_text):
-            return ctx.state.topic
+            return ctx.state.document.topic
         return topic
 
 
 # --- parse helpers ------------------------------------------------------------
 
 
+def _claim(
+    actor_id: str,
+    topic: Topic,
+    reading: StanceReading,
+    speaking: Person | None,
+    display: str | None,
+    ctx: SentenceContext,
+) -> Claim:
+    return Claim(
+        actor_id=actor_id,
+        kind="stance" if reading.stance else "context",
+        stance=reading.stance,
+        proposition=topic.proposition,
+        conditions=reading.conditions,
+        modality=reading.modality,
+        negated=reading.negated,
+        speaker_id=speaking.id if speaking else None,
+        speaker=display,
+        sentence_index=ctx.unit.sentence.index,
+        start=ctx.unit.sentence.start,
+        end=ctx.unit.sentence.end,
+        date=ctx.date,
+    )
+
+
+def _last_speaker(ctx: SentenceContext) -> Person | None:
+    heard = ctx.state.document.speaker
+    return heard.person if heard is not None else None
+
+
+def _nominal_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
+    """Stance nouns with their agent: "the commitment by France", "Moscow's opposition"."""
+    for noun in span:
+        if noun.lemma_.lower() not in lexicon.STANCE_NOUNS:
+            continue
+        for child in noun.children:
+            if child.dep_ == "poss" and child.pos_ != "PRON":
+                yield noun, child
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                yield from ((noun, p) for p in child.children if p.dep_ == "pobj")
+
+
 def _speaker_for(person: Person) -> Speaker:
     return Speaker(person, (person.affiliation,) if person.affiliation else (), person.display)
 
 
-def _has_subject(token: Token) -> bool:
-    return token.pos_ in ("VERB", "AUX") and any(
-        c.dep_ in (*_SUBJECTS, "expl") for c in token.children
-    )
+def _clause_heads(span: Iterable[Token]) -> list[Token]:
+    """Verbs with a subject of their own, and reporting verbs sharing one ("and have said")."""
+    heads = []
+    for token in span:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        own = any(c.dep_ in (*_SUBJECTS, "expl") for c in token.children)
+        reporting = token.lemma_ in lexicon.REPORTING_VERBS
+        if own or (reporting and _subject(token) is not None):
+            heads.append(token)
+    return heads
 
 
 def _subject(head: Token) -> Token | None:
     for child in head.children:
         if child.dep_ in _SUBJECTS:
             return child
+    if head.lemma_ in lexicon.REPORTING_VERBS:
+        # "…, said Tusk, …" is often parsed with Tusk as a modifier of "said"
+        after = [c for c in head.rights if c.pos_ == "PROPN" and c.i - head.i <= 3]
+        if after:
+            return after[0]
     if any(c.dep_ == "expl" for c in head.children):
         return next((c for c in head.children if c.dep_ == "attr"), None)
+    if head.dep_ == "conj" and head.head is not head:
+        return _subject(head.head)
     return None
+
+
+def _asserts(head: Token) -> bool:
+    """Whether a clause asserts something: not a condition, question, infinitive or relative."""
+    if _is_condition(head) or head.dep_ in ("relcl", "acl"):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+        return False
+    marks = {c.lower_ for c in head.children if c.dep_ == "mark"}
+    asked = head.head.lemma_ in _QUESTION_VERBS
+    return "whether" not in marks and not (asked and "if" in marks)
+
+
+def _impersonal(head: Token) -> bool:
+    """A subject that names no third party ("the decision", "guarantees", none) defers to the speaker."""
+    subject = _subject(head)
+    if subject is None:
+        return True
+    noun = subject.lemma_.lower()
+    return noun not in _GROUP_NOUNS and subject.ent_type_ not in ("PERSON", "NORP", "GPE", "ORG")
 
 
 def _is_condition(head: Token) -> bool:
@@ -295,7 +472,7 @@ def _phrase(token: Token) -> list[Token]:
 
 
 def _phrase_text(token: Token) -> str:
-    return "".join(t.text_with_ws for t in _phrase(token)).strip()
+    return "".join(t.text_with_ws for t in _phrase(token)).strip(" ,")
 
 
 def _title_words(token: Token) -> list[str]:
@@ -321,6 +498,9 @@ def _region(head: Token, heads: list[Token]) -> list[Token]:
     for cue in head.subtree:
         if cue.lower_ == "according":
             excluded |= {t.i for t in cue.subtree}
+    subject = _subject(head)
+    if head.lemma_ in lexicon.REPORTING_VERBS and subject is not None:
+        excluded |= {t.i for t in subject.subtree}
     return [t for t in head.subtree if t.i not in excluded]
 
 
@@ -341,17 +521,39 @@ def _text(tokens: list[Token]) -> str:
 
 def _is_deontic(region: list[Token]) -> bool:
     words = {t.lower_ for t in region}
-    return bool(words & _DEONTIC) or "had to" in _text(region) or "has to" in _text(region)
+    text = _text(region)
+    return bool(words & _DEONTIC) or "had to" in text or "has to" in text
 
 
-def _governing_negations(head: Token) -> int:
-    """Negations on the clauses this one completes: "does not mean it is not …"."""
+def _verb_chain(head: Token) -> list[Token]:
+    """The clause head with its auxiliaries and complements: "is not prepared to deploy"."""
+    chain = [head]
+    for child in head.children:
+        if child.dep_ in _VERB_CHAIN:
+            chain += _verb_chain(child)
+    return chain
+
+
+def _negations(head: Token) -> int:
+    """Negations of this clause, and of the clauses it completes ("does not mean it is not …")."""
     count = 0
-    token = head
-    while token.dep_ in _CLAUSE_LINKS and token.head is not token:
-        token = token.head
-        count += sum(1 for c in token.children if c.dep_ == "neg")
+    for token in _verb_chain(head):
+        for child in token.children:
+            if child.dep_ == "neg" or child.lower_ == "never":
+                count += 1
+            elif child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child):
+                count += 1
+    while head.dep_ in _CLAUSE_LINKS and head.head is not head:
+        head = head.head
+        count += sum(1 for c in head.children if c.dep_ == "neg")
     return count
+
+
+def _is_negative_noun(noun: Token) -> bool:
+    """ "no Polish troops", "none of its partners"."""
+    if noun.lower_ in ("none", "nobody", "nothing", "neither"):
+        return True
+    return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children)
 
 
 def _one_per_proposition(claims: list[Claim]) -> list[Claim]:

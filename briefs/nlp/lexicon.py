@@ -140,6 +140,9 @@ SUPPORTS = _cues(
     r"\bone\s+voice\b",
     r"\bstand\w*\s+(?:by|with|behind)\b",
     r"\bpriority\b|\bkey\s+tasks?\b|\btasks?\b|\bjobs?\b",
+    r"\bpropos\w*\b|\bsuggest\w*\b|\bcall\w*\s+for\b|\burg\w*\b|\badvocat\w*\b",
+    r"\brais\w*\s+the\s+idea\b",
+    r"\b(?:hope|aim|plan|intend|seek|want)\w*\s+to\b",
 )
 
 # Negations that turn a commitment into a refusal.
@@ -151,6 +154,12 @@ NEGATION = _cues(
     r"\bnone\b",
     r"\bneither\b",
     r"\bnor\b",
+)
+
+# Nouns that state their agent's stance: "the commitment by France", "Moscow's opposition".
+STANCE_NOUNS = frozenset(
+    """commitment pledge offer readiness willingness refusal opposition rejection proposal
+    backing""".split()
 )
 
 MODALS = ("will", "would", "could", "might", "may", "must", "should", "shall", "can")

@@ -26,11 +26,16 @@ class StanceReading:
     negated: bool
 
 
-def read_stance(text: str, *, extra_negations: int = 0) -> StanceReading:
-    """Classify one clause's text (its own words, frame cues appended)."""
+def read_stance(text: str, *, negations: int | None = None) -> StanceReading:
+    """Classify one clause's text (its own words, frame cues appended).
+
+    `negations` is the count the parse found on the clause's own verb chain; without a
+    parse, negation words in the text (outside condition phrases) are counted instead.
+    """
     conditions = tuple(_clean(m.group(0)) for m in lexicon.CONDITION_PHRASES.finditer(text))
     core = lexicon.CONDITION_PHRASES.sub(" ", text)
-    negations = len(lexicon.NEGATION.findall(core)) + extra_negations
+    if negations is None:
+        negations = len(lexicon.NEGATION.findall(core))
     negated = negations % 2 == 1
     return StanceReading(_stance(core, negated), conditions, _modality(core), negated)
 

@@ -1,0 +1,301 @@
+"""Benchmark briefbot: ingest throughput, query latency and peak memory.
+
+Speed is measured here, never in the timed test suite. Run from the project root:
+
+    .venv/bin/python bench/bench.py [--sizes 100,1000,10000] [--queries 50] [--repeat 10]
+                                    [--corpus PATH]
+
+What is measured, and how (all timings with `time.perf_counter`, all stores are
+fresh SQLite files in a temporary folder that is deleted at the end):
+
+1. Ingest, through the real service (`build_service(load_settings(env_file=None), db)`).
+   - "model load": the one-off cost of building the analyzer (spaCy model and
+     mention matchers), timed as the first access to `service.analyzer`.
+   - "ingest (model loaded)": `service.ingest([corpus])` on the dev corpus.
+   - "ingest xN": the corpus copied N times (--repeat) under new names, each
+     copy with an appended line "Copy k." so that nothing is "unchanged",
+     ingested in one call into another fresh store with the already-loaded analyzer.
+   Words are counted on the article bodies, exactly as `IngestReport.words` does.
+2. Query latency of `service.brief(BriefRequest(actor=...))` ("position") and
+   `service.matrix(topic)` ("who") on stores of --sizes documents. The store is
+   built by ingesting the corpus once, then `Store.clone_document` copies the
+   analysed documents under new ids and names until each size is reached; larger
+   sizes grow the same file. Per size and kind: a fresh service (so its first
+   call builds the cached actor resolver, reported as "first"), 3 warm-up calls,
+   then --queries timed calls cycling over fixed actors / topics. p99 is the
+   nearest-rank percentile, so with 50 queries it is the slowest call.
+3. Peak resident memory: `resource.getrusage(RUSAGE_SELF).ru_maxrss` (KB on
+   Linux) after the ingest step and at the end. It is a high-water mark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings, load_settings
+from bot.wiring import build_service, open_store
+from briefs.files import iter_input_files, read_document
+from briefs.models import Brief, BriefRequest, StanceMatrix
+from briefs.service import BriefingService, IngestReport
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
+ACTORS = ("Poland", "United Kingdom", "France", "Russia", "Canada")
+TOPICS = ("troops", "security guarantees", "logistics")
+WARMUP = 3
+
+
+# --- options --------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="articles folder")
+    parser.add_argument("--sizes", type=_sizes, default=(100, 1000, 10000),
+                        help="store sizes in documents, comma-separated (default 100,1000,10000)")
+    parser.add_argument("--queries", type=int, default=50, help="timed queries per kind and size")
+    parser.add_argument("--repeat", type=int, default=10, help="corpus copies for bulk ingest")
+    return parser.parse_args(argv)
+
+
+def _sizes(value: str) -> tuple[int, ...]:
+    sizes = tuple(sorted(int(part) for part in value.split(",") if part.strip()))
+    if not sizes or sizes[0] <= 0:
+        raise argparse.ArgumentTypeError("sizes must be positive integers")
+    return sizes
+
+
+# --- measuring helpers ------------------------------------------------------------------
+
+
+def timed(call: Callable[[], Any]) -> tuple[Any, float]:
+    """The call's result and its wall time in seconds."""
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (ru_maxrss is KB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def shared_service(base: BriefingService, settings: Settings, db: Path) -> BriefingService:
+    """A service on another store that reuses `base`'s catalogs and loaded analyzer."""
+    return BriefingService(
+        open_store(settings, db), base.catalog, base.topics, lambda: base.analyzer
+    )
+
+
+# --- 1. ingest --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    label: str
+    documents: int
+    words: int
+    seconds: float
+
+    def row(self) -> str:
+        return (
+            f"  {self.label:<24}{self.documents:>6} docs {self.words:>8} words "
+            f"{self.seconds:>8.2f} s {self.words / self.seconds:>9,.0f} words/s "
+            f"{self.documents / self.seconds:>7.1f} docs/s"
+        )
+
+
+def ingest_run(label: str, service: BriefingService, folder: Path) -> IngestRun:
+    report, seconds = timed(lambda: service.ingest([folder]))
+    _check_ingest(label, report)
+    return IngestRun(label, len(report.ingested), report.words, seconds)
+
+
+def _check_ingest(label: str, report: IngestReport) -> None:
+    if report.unchanged or report.skipped or not report.ingested:
+        sys.exit(f"bench: {label}: expected only fresh documents, got {report.summary}")
+
+
+def make_copies(corpus: Path, target: Path, repeat: int) -> Path:
+    """`repeat` renamed copies of every corpus file, each with an appended line."""
+    target.mkdir(parents=True)
+    sources = [p for p in iter_input_files([corpus]) if isinstance(p, Path)]
+    for k in range(1, repeat + 1):
+        for source in sources:
+            text = source.read_text(encoding="utf-8")
+            separator = "" if text.endswith("\n") else "\n"
+            copy = target / f"copy{k:03d}_{source.name}"
+            copy.write_text(f"{text}{separator}Copy {k}.\n", encoding="utf-8")
+    return target
+
+
+def bench_ingest(
+    settings: Settings, corpus: Path, work: Path, repeat: int
+) -> tuple[BriefingService, float, list[IngestRun]]:
+    service = build_service(settings, work / "ingest.db")
+    _, model_seconds = timed(lambda: service.analyzer)
+    runs = [ingest_run("ingest (model loaded)", service, corpus)]
+    if repeat > 0:
+        copies = make_copies(corpus, work / "copies", repeat)
+        bulk = shared_service(service, settings, work / "ingest-bulk.db")
+        runs.append(ingest_run(f"ingest x{repeat}", bulk, copies))
+    return service, model_seconds, runs
+
+
+# --- 2. queries -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Latency:
+    size: int
+    kind: str
+    first: float
+    samples: tuple[float, ...]
+    items: float  # mean evidence items per answer
+
+    def row(self) -> str:
+        ms = [s * 1000 for s in self.samples]
+        return (
+            f"  {self.size:>7,} {self.kind:<9}{self.first * 1000:>9.1f}"
+            f"{statistics.median(ms):>9.1f}{percentile(ms, 0.99):>9.1f}"
+            f"{statistics.mean(ms):>9.1f}{max(ms):>9.1f}{self.items:>10.1f}"
+        )
+
+
+LATENCY_HEADER = (
+    f"  {'docs':>7} {'kind':<9}{'first':>9}{'p50':>9}{'p99':>9}{'mean':>9}{'max':>9}"
+    f"{'evidence':>10}"
+)
+
+
+def evidence_count(answer: Brief | StanceMatrix) -> int:
+    if isinstance(answer, Brief):
+        return sum(len(point.evidence) for point in answer.points)
+    return sum(len(row.evidence) for row in answer.rows)
+
+
+def measure(
+    size: int, kind: str, queries: int, call: Callable[[int], Brief | StanceMatrix]
+) -> Latency:
+    """First call, warm-ups, then `queries` timed calls of `call(i)`."""
+    _, first = timed(lambda: call(0))
+    for i in range(1, WARMUP):
+        call(i)
+    samples: list[float] = []
+    items = 0
+    for i in range(queries):
+        answer, seconds = timed(lambda i=i: call(i))  # type: ignore[misc]
+        samples.append(seconds)
+        items += evidence_count(answer)
+    return Latency(size, kind, first, tuple(samples), items / max(1, queries))
+
+
+def query_latencies(base: BriefingService, size: int, queries: int) -> list[Latency]:
+    service = BriefingService(base.store, base.catalog, base.topics, lambda: base.analyzer)
+    return [
+        measure(size, "position", queries,
+                lambda i: service.brief(BriefRequest(actor=ACTORS[i % len(ACTORS)]))),
+        measure(size, "who", queries, lambda i: service.matrix(TOPICS[i % len(TOPICS)])),
+    ]
+
+
+def source_ids(corpus: Path) -> list[tuple[str, str]]:
+    """(id, name) of every corpus document, as ingest stores them."""
+    found = [p for p in iter_input_files([corpus]) if isinstance(p, Path)]
+    return [(doc.id, doc.name) for doc in map(read_document, found)]
+
+
+def grow(service: BriefingService, sources: Sequence[tuple[str, str]], size: int) -> float:
+    """Clone corpus documents until the store holds `size` documents; the seconds taken."""
+    store = service.store
+    start = time.perf_counter()
+    for n in range(store.document_count(), size):
+        doc_id, name = sources[n % len(sources)]
+        store.clone_document(doc_id, f"bench{n:07d}", f"bench{n:07d}_{name}")
+    return time.perf_counter() - start
+
+
+def bench_queries(
+    base: BriefingService, settings: Settings, corpus: Path, work: Path,
+    sizes: Sequence[int], queries: int,
+) -> tuple[list[tuple[int, int, float]], list[Latency]]:
+    service = shared_service(base, settings, work / "query.db")
+    _check_ingest("query store", service.ingest([corpus]))
+    sources = source_ids(corpus)
+    builds: list[tuple[int, int, float]] = []
+    latencies: list[Latency] = []
+    for size in sizes:
+        before = service.store.document_count()
+        seconds = grow(service, sources, size)
+        builds.append((size, max(0, size - before), seconds))
+        print(f"  built {size:,} documents (+{max(0, size - before):,} clones) "
+              f"in {seconds:.1f} s", flush=True)
+        latencies.extend(query_latencies(service, size, queries))
+    return builds, latencies
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def print_ingest(model_seconds: float, runs: Sequence[IngestRun], rss_mb: float) -> None:
+    print("\nIngest (fresh SQLite store, real service)")
+    print(f"  {'model load (one-off)':<24}{model_seconds:>37.2f} s")
+    for run in runs:
+        print(run.row())
+    print(f"  peak RSS after ingest: {rss_mb:,.0f} MB")
+
+
+def print_queries(builds: Sequence[tuple[int, int, float]], latencies: Sequence[Latency],
+                  queries: int) -> None:
+    print("\nStore builds (clone_document, one call per clone)")
+    for size, clones, seconds in builds:
+        rate = f"{clones / seconds:,.0f} clones/s" if clones and seconds > 0 else "-"
+        print(f"  {size:>7,} docs  +{clones:>6,} clones  {seconds:>7.1f} s  {rate}")
+    print(f"\nQuery latency in ms ({WARMUP} warm-ups, then {queries} timed calls; "
+          "first = cold call incl. actor resolver; evidence = items per answer)")
+    print(LATENCY_HEADER)
+    for latency in latencies:
+        print(latency.row())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    corpus: Path = args.corpus
+    if not corpus.is_dir():
+        sys.exit(f"bench: no corpus folder at {corpus} (use --corpus)")
+    settings = load_settings(env_file=None)
+    print(f"briefbot bench: corpus {corpus.name}/ ({len(source_ids(corpus))} files), "
+          f"sizes {','.join(map(str, args.sizes))}, {args.queries} queries, "
+          f"repeat {args.repeat}")
+    work = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
+    try:
+        base, model_seconds, runs = bench_ingest(settings, corpus, work, args.repeat)
+        print_ingest(model_seconds, runs, peak_rss_mb())
+        print("\nBuilding query stores", flush=True)
+        builds, latencies = bench_queries(
+            base, settings, corpus, work, args.sizes, args.queries
+        )
+        print_queries(builds, latencies, args.queries)
+        print(f"\nPeak RSS at end: {peak_rss_mb():,.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

