@@ -71,6 +71,12 @@ def analyze_text(analyzer: Analyzer) -> AnalyzeText:
     return analyze
 
 
+@pytest.fixture(scope="session")
+def service_at() -> Callable[[Path], BriefingService]:
+    """`service_at(db_path)` → a BriefingService over that SQLite file (for module-scoped stores)."""
+    return make_service
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> ServiceFactory:
     """`service(name="t.db")` → a BriefingService over a fresh SQLite store in tmp_path."""

@@ -24,6 +24,7 @@ from briefs.models import (
     Actor,
     ActorRef,
     Analysis,
+    CitedClaim,
     Claim,
     ClaimKind,
     Document,
@@ -243,6 +244,7 @@ def test_saved_claim_reads_back_with_its_evidence(store: Store) -> None:
         speaker=None,
     )
     assert cited.evidence.quote == saved.document.text[cited.claim.start : cited.claim.end]
+    assert CitedClaim.model_validate(cited.model_dump()) == cited  # a well-formed model
 
 
 def test_saved_document_reads_back(store: Store) -> None:
@@ -575,6 +577,24 @@ def test_create_schema_is_idempotent(store: Store) -> None:
     store.create_schema()
 
     assert store.search("tariffs") == [("doc-a", 1)]
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_index(postgres_url: str) -> None:
+    with Store(postgres_url) as store:
+        store.create_schema()
+        store.save_analysis(sample())
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: force the choice
+            plan = conn.exec_driver_sql(
+                "EXPLAIN SELECT idx FROM sentences "
+                "WHERE to_tsvector('english', text) @@ plainto_tsquery('english', 'tariffs')"
+            ).scalars()
+            assert "ix_sentences_text_tsv" in "\n".join(plan)
+    finally:
+        engine.dispose()
 
 
 # --- SQLite specifics ------------------------------------------------------------------

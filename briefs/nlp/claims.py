@@ -27,7 +27,7 @@ from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
 from briefs.topics import Topic, TopicCatalog
 
-_SUBJECTS = ("nsubj", "nsubjpass")
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _MODIFIERS = ("amod", "compound", "poss", "nmod")
 _CLAUSE_LINKS = ("ccomp", "xcomp")
 _VERB_CHAIN = ("xcomp", "acomp", "aux", "auxpass", "prt")
@@ -190,6 +190,9 @@ class SentenceReader:
         pronoun = self._pronoun(token, ctx)
         if pronoun is not None:
             return pronoun, None
+        if token.pos_ in ("VERB", "AUX"):
+            # a clausal subject: "Whether Polish troops will be deployed is …"
+            return self._actors_of(_subject(token), ctx) if _subject(token) is not token else ([], None)
         actors: list[str] = []
         person = None
         for word in _expand(token):
@@ -210,6 +213,8 @@ class SentenceReader:
         if lower in lexicon.SUBJECT_PRONOUNS_SPEAKER | lexicon.SUBJECT_PRONOUNS_PERSON:
             if speaker is not None:
                 return list(speaker.actors)
+            if lower in lexicon.SUBJECT_PRONOUNS_PERSON and ctx.state.holders:
+                return list(ctx.state.holders)  # "the Australian prime minister … and that he …"
             last = _last_speaker(ctx) or self.people.last()
             return [last.affiliation] if last is not None and last.affiliation else []
         if lower in lexicon.SUBJECT_PRONOUNS_THING | lexicon.SUBJECT_PRONOUNS_PLURAL:
@@ -245,7 +250,7 @@ class SentenceReader:
         return named[-1] if named else None
 
     def _remember_organisation(self, ctx: SentenceContext) -> None:
-        for mention in ctx.index.values():
+        for mention in {m.start: m for m in ctx.index.values()}.values():
             inside = ctx.unit.first_token <= mention.start < ctx.unit.last_token
             actor = self.catalog.get(mention.actor_id) if mention.actor_id else None
             if inside and actor is not None and actor.kind == "organisation":
@@ -257,11 +262,18 @@ class SentenceReader:
         self, head: Token, heads: list[Token], frames: list[Token], ctx: SentenceContext
     ) -> None:
         clause = self._clause(head, heads, frames, ctx)
+        if clause.actors:
+            ctx.state.holders = tuple(clause.actors)
+        cue_text = _masked_text(clause.region, ctx.index) + " ; " + clause.frame_text
+        verbatim = _text(clause.region) + " ; " + clause.frame_text
         topic = self._topic(_text(clause.region), clause.frame_text, ctx)
+        negations = _negations(head, _topic_token(topic, clause.region))
+        reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
+        if topic is None and reading.stance is not None:
+            # a stance with no topic of its own is about the sentence's ("the decision was Poland's own")
+            topic = self.topics.find(ctx.unit.sentence.text)
         if not clause.actors or topic is None:
             return
-        cue_text = _text(clause.region) + " ; " + clause.frame_text
-        reading = read_stance(cue_text, negations=_negations(head))
         speaker = ctx.speaker
         speaking = clause.person or (speaker.person if speaker else None)
         holders = list(clause.actors)
@@ -271,7 +283,6 @@ class SentenceReader:
         for actor_id in dict.fromkeys(holders):
             ctx.claims.append(_claim(actor_id, topic, reading, speaking, display, ctx))
         ctx.state.document.topic = topic
-        ctx.state.holders = tuple(clause.actors)
 
     def _read_nominal(self, noun: Token, agent: Token, ctx: SentenceContext) -> None:
         """ "the commitment by France and the UK to put boots on the ground"."""
@@ -280,7 +291,7 @@ class SentenceReader:
         topic = self.topics.find(_text(region))
         if not actors or topic is None:
             return
-        reading = read_stance(_text(region), negations=0)
+        reading = read_stance(_masked_text(region, ctx.index), negations=0)
         display = person.display if person else (ctx.speaker.display if ctx.speaker else None)
         for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
             ctx.claims.append(_claim(actor_id, topic, reading, person, display, ctx))
@@ -389,7 +400,9 @@ def _clause_heads(span: Iterable[Token]) -> list[Token]:
             continue
         own = any(c.dep_ in (*_SUBJECTS, "expl") for c in token.children)
         reporting = token.lemma_ in lexicon.REPORTING_VERBS
-        if own or (reporting and _subject(token) is not None):
+        # "would keep its troops out but could make its bases available": two clauses, one subject
+        shared = token.dep_ == "conj" and token.head in heads
+        if own or shared or (reporting and _subject(token) is not None):
             heads.append(token)
     return heads
 
@@ -412,7 +425,7 @@ def _subject(head: Token) -> Token | None:
 
 def _asserts(head: Token) -> bool:
     """Whether a clause asserts something: not a condition, question, infinitive or relative."""
-    if _is_condition(head) or head.dep_ in ("relcl", "acl"):
+    if _is_condition(head) or head.dep_ in _SUBORDINATE:
         return False
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
         return False
@@ -515,6 +528,14 @@ def _frame_extra(frame: Token | None, heads: list[Token]) -> str:
     return " ".join(t.text for t in frame.subtree if t.i not in skip and t.dep_ != "punct")
 
 
+def _masked_text(tokens: list[Token], index: dict[int, TokenMention]) -> str:
+    """The clause's words with actor names blanked, so "the Willing" reads as no willingness."""
+    return "".join(
+        ("X" + t.whitespace_) if t.i in index else t.text_with_ws
+        for t in sorted(tokens, key=lambda t: t.i)
+    )
+
+
 def _text(tokens: list[Token]) -> str:
     return "".join(t.text_with_ws for t in sorted(tokens, key=lambda t: t.i))
 
@@ -534,10 +555,24 @@ def _verb_chain(head: Token) -> list[Token]:
     return chain
 
 
-def _negations(head: Token) -> int:
-    """Negations of this clause, and of the clauses it completes ("does not mean it is not …")."""
+def _topic_token(topic: Topic | None, region: list[Token]) -> Token | None:
+    """The first word of the clause that names its topic ("troops" in "will not send troops")."""
+    if topic is None:
+        return None
+    return next((t for t in region if topic.pattern.match(t.text)), None)
+
+
+def _negations(head: Token, anchor: Token | None = None) -> int:
+    """Negations on the way from the topic word up to the clause head, on the head's verb
+    chain, and on the clauses it completes ("does not mean it is not …")."""
+    scope = {t.i: t for t in _verb_chain(head)}
+    token = anchor
+    while token is not None and token.i != head.i and token.head is not token:
+        if not _is_condition(token):
+            scope[token.i] = token
+        token = token.head
     count = 0
-    for token in _verb_chain(head):
+    for token in scope.values():
         for child in token.children:
             if child.dep_ == "neg" or child.lower_ == "never":
                 count += 1
@@ -556,10 +591,15 @@ def _is_negative_noun(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children)
 
 
+# When two clauses of one sentence disagree, the more specific reading wins: a refusal to
+# decide or a refusal over a bare "would"; "will not send …, but will help support …" opposes.
+_STANCE_PRIORITY = {"undecided": 0, "opposes": 1, "conditional": 2, "supports": 3, None: 4}
+
+
 def _one_per_proposition(claims: list[Claim]) -> list[Claim]:
     seen: set[tuple[str, str]] = set()
     kept = []
-    for claim in sorted(claims, key=lambda c: c.kind != "stance"):
+    for claim in sorted(claims, key=lambda c: _STANCE_PRIORITY[c.stance]):
         key = (claim.actor_id, claim.proposition)
         if key not in seen:
             seen.add(key)

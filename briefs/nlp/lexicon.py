@@ -71,6 +71,8 @@ OPEN_NEGATED_REFUSAL = _cues(
 
 OPPOSES = _cues(
     r"\brul\w*\s+(?:\w+\s+){0,3}out\b",
+    r"\b(?:warn\w*|argu\w*|spoke|speak\w*|campaign\w*|vot\w*|(?:is|are|was|were|remains?|stands?))"
+    r"\s+(?:\w+\s+)?against\b",
     r"\breject\w*\b",
     r"\boppos\w*\b",
     r"\brefus\w*\b",
@@ -113,11 +115,11 @@ SUPPORTS = _cues(
     r"\b(?:will|would|shall)\b",
     r"\bconfirm\w*\b",
     r"\boffer\w*\b",
-    r"\bback\w*\b",
+    r"\bback(?:s|ed|ing)?\b",
     r"\bsupport\w*\b",
-    r"\blead\w*\b",
+    r"\blead(?:s|ing)?\b",
     r"\bagree\w*\b",
-    r"\bsign\w*\b",
+    r"\bsign(?:s|ed|ing)?\b|\bsignatures?\b",
     r"\bput\s+their\s+names\b",
     r"\brequest\w*\b",
     r"\bwelcom\w*\b",
@@ -134,7 +136,6 @@ SUPPORTS = _cues(
     r"\bsend\w*\b",
     r"\bdeploy\w*\b",
     r"\bprovid\w*\b",
-    r"\bguarantee\w*\b",
     r"\bhub\b|\bcent(?:re|er)\b",
     r"\brole\b",
     r"\bone\s+voice\b",

@@ -21,6 +21,7 @@ from briefs.nlp.mentions import TokenMention
 ACTOR_KINDS = frozenset({"name", "alias", "demonym", "demonym_plural", "capital", "metonym"})
 _REPRESENTING_VERBS = frozenset({"represent", "lead", "head", "command", "govern", "chair"})
 _TITLE_STOP = frozenset({"the", "a", "an", "'s", "’s", ",", "of", "and"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."})
 
 
 @dataclass
@@ -46,6 +47,7 @@ class PeopleRegistry:
         self.people: dict[str, Person] = {}
         self._by_surname: dict[str, str] = {}
         self._recent: list[str] = []  # person ids in order of mention
+        self.groups: dict[str, Actor] = {}  # collectives found in the text (an opposition)
 
     def resolve(self, mention: TokenMention, *, recent: bool = True) -> Person:
         """The person a mention refers to, registering it on first sight.
@@ -73,10 +75,25 @@ class PeopleRegistry:
             title = title or other_title
             affiliation = affiliation or other_affiliation
         affiliation = affiliation or _represented(head, index)
-        if title:
+        if title and title.lower() not in _HONORIFICS:
             person.title = _title_case(title)
         if affiliation and self._is_collective(affiliation):
             person.affiliation = affiliation
+        if person.title and "opposition" in person.title.lower():
+            person.affiliation = self._opposition_of(person.affiliation)
+
+    def _opposition_of(self, affiliation: str | None) -> str | None:
+        """An opposition leader speaks for the opposition, not for the government."""
+        if affiliation is None or affiliation.startswith("opposition-"):
+            return affiliation
+        country = self.catalog.get(affiliation)
+        if country is None or country.kind != "country":
+            return affiliation
+        actor_id = f"opposition-{country.id}"
+        self.groups[actor_id] = Actor(
+            id=actor_id, name=f"Opposition ({country.name})", kind="organisation"
+        )
+        return actor_id
 
     def last(self, title_word: str | None = None) -> Person | None:
         """The most recently mentioned person, optionally one whose title has a word."""
@@ -87,8 +104,8 @@ class PeopleRegistry:
         return None
 
     def actors(self) -> list[Actor]:
-        """Every person seen, as actors for the store."""
-        return [
+        """Every person seen (and any group they speak for), as actors for the store."""
+        return [*self.groups.values()] + [
             Actor(
                 id=p.id,
                 name=p.name,
@@ -124,6 +141,8 @@ class PeopleRegistry:
         return actor is not None and actor.kind == "person"
 
     def _is_collective(self, actor_id: str) -> bool:
+        if actor_id in self.groups:
+            return True
         actor = self.catalog.get(actor_id)
         return actor is not None and actor.kind in ("country", "organisation")
 
@@ -153,7 +172,10 @@ def _appositions(head: Token, index: dict[int, TokenMention]) -> list[tuple[str 
     found = []
     for phrase in phrases:
         affiliation = _first_collective(phrase.subtree, index)
-        title_words = [c.text for c in phrase.children if c.dep_ == "compound"] + [phrase.text]
+        title_words = [
+            c.text for c in phrase.children
+            if c.dep_ in ("compound", "amod") and c.i not in index and c.i < phrase.i
+        ] + [phrase.text]
         found.append((" ".join(title_words), affiliation))
     return found
 

@@ -26,13 +26,18 @@ class StanceReading:
     negated: bool
 
 
-def read_stance(text: str, *, negations: int | None = None) -> StanceReading:
+def read_stance(
+    text: str, *, negations: int | None = None, verbatim: str | None = None
+) -> StanceReading:
     """Classify one clause's text (its own words, frame cues appended).
+
+    `verbatim` is the same text unmasked, where condition phrases are copied from.
 
     `negations` is the count the parse found on the clause's own verb chain; without a
     parse, negation words in the text (outside condition phrases) are counted instead.
     """
-    conditions = tuple(_clean(m.group(0)) for m in lexicon.CONDITION_PHRASES.finditer(text))
+    source = verbatim if verbatim is not None else text
+    conditions = tuple(_clean(m.group(0)) for m in lexicon.CONDITION_PHRASES.finditer(source))
     core = lexicon.CONDITION_PHRASES.sub(" ", text)
     if negations is None:
         negations = len(lexicon.NEGATION.findall(core))
