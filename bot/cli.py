@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefbot", description="Who stands where: cited position briefs from news articles."
     )
-    parser.add_argument("--db", type=Path, help="SQLite file to use (default: BRIEFBOT_DB or the user data dir)")
+    parser.add_argument(
+        "--db", type=Path, help="SQLite file to use (default: BRIEFBOT_DB or the user data dir)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     ingest = commands.add_parser("ingest", help="read article files or folders into the store")
@@ -151,7 +153,9 @@ def _score(service: BriefingService, gold: list, articles: Path) -> EvalReport: 
             briefs[name] = service.brief(BriefRequest(actor=name))
         except UnknownActorError:
             briefs[name] = None
-    files = {p.name: p.read_text("utf-8") for p in articles.rglob("*") if p.suffix in (".txt", ".md")}
+    files = {
+        p.name: p.read_text("utf-8") for p in articles.rglob("*") if p.suffix in (".txt", ".md")
+    }
     propositions = {
         issue: topic.proposition
         for issue, topic_id in ISSUE_TOPICS.items()
@@ -168,10 +172,15 @@ def _report_text(report: EvalReport) -> str:
         f"exactness: {report.exactness:.3f} ({report.verbatim}/{report.quotes})",
         f"misses ({len(report.misses)}):",
     ]
-    lines += [f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}" for m in report.misses]
+    lines += [
+        f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}" for m in report.misses
+    ]
     if report.wrong_stances:
         lines.append(f"wrong stances ({len(report.wrong_stances)}):")
-        lines += [f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}" for m in report.wrong_stances]
+        lines += [
+            f"  - {m.actor} / {m.issue} / {m.stance}: {m.reason}: {m.quote}"
+            for m in report.wrong_stances
+        ]
     return "\n".join(lines)
 
 

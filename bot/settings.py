@@ -52,4 +52,4 @@ def sqlite_url(path: Path) -> str:
 
 def load_settings(env_file: str | None = ".env") -> Settings:
     """Read settings; `env_file=None` ignores any `.env` (tests)."""
-    return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    return Settings(_env_file=env_file)

@@ -31,7 +31,9 @@ from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit, split_paragraph
 from briefs.topics import TopicCatalog
 
-TWEET_MAX_CHARS = 300  # a tweet is at most 280 characters; lines above a signature within this are the tweet
+TWEET_MAX_CHARS = (
+    300  # a tweet is at most 280 characters; lines above a signature within this are the tweet
+)
 
 
 def load_model(name: str) -> Language:
@@ -80,7 +82,7 @@ class Analyzer:
 
     def _analyze_chunk(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         prepared = []
-        texts = []
+        texts: list[str] = []
         for document in documents:
             boilerplate = find_boilerplate(document)
             spans = content_spans(document, boilerplate)
@@ -174,7 +176,9 @@ class Analyzer:
 
     def _actors(self, people: PeopleRegistry, reading: _Reading) -> list[Actor]:
         found = {p.id: p for p in people.actors()}
-        for actor_id in {m.actor_id for m in reading.mentions} | {c.actor_id for c in reading.claims}:
+        for actor_id in {m.actor_id for m in reading.mentions} | {
+            c.actor_id for c in reading.claims
+        }:
             known = self.catalog.get(actor_id)
             if actor_id not in found and known is not None:
                 found[actor_id] = known

@@ -135,7 +135,9 @@ def _citing_points(entry: GoldEntry, brief: Brief, files: Mapping[str, str]) -> 
         if start < 0:
             continue
         span = (start, start + len(evidence.quote))
-        found += [p for p in brief.points if any(_covers(e, evidence.file, span) for e in p.evidence)]
+        found += [
+            p for p in brief.points if any(_covers(e, evidence.file, span) for e in p.evidence)
+        ]
     return found
 
 
@@ -164,4 +166,6 @@ def _exactness(briefs: Sequence[Brief], files: Mapping[str, str]) -> tuple[int, 
 
 def _miss(entry: GoldEntry, reason: str) -> Miss:
     quote = entry.evidence[0].quote if entry.evidence else ""
-    return Miss(actor=entry.actor, issue=entry.issue, stance=entry.stance, reason=reason, quote=quote)
+    return Miss(
+        actor=entry.actor, issue=entry.issue, stance=entry.stance, reason=reason, quote=quote
+    )

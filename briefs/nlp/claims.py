@@ -40,8 +40,18 @@ _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "pcomp"})
 # Nouns for a set of countries: "26 of Kyiv's partners", "those countries", "the group".
 _GROUP_NOUNS = frozenset(
     {
-        "country", "partner", "member", "nation", "state", "ally", "government",
-        "group", "grouping", "coalition", "alliance", "bloc",
+        "country",
+        "partner",
+        "member",
+        "nation",
+        "state",
+        "ally",
+        "government",
+        "group",
+        "grouping",
+        "coalition",
+        "alliance",
+        "bloc",
     }
 )
 _GROUP_DETERMINERS = frozenset({"those", "these", "this", "that", "the"})
@@ -123,7 +133,8 @@ class SentenceReader:
         # A reporting clause that frames nothing states its subject's own position; of
         # nested ones ("Macron said 26 members had declared …") the innermost counts.
         contents += [
-            f for f in frames
+            f
+            for f in frames
             if not any(c in f.subtree for c in contents)
             and not any(g is not f and g in f.subtree for g in frames)
         ]
@@ -143,7 +154,7 @@ class SentenceReader:
         found += [self._speaker_of(t, ctx) for t in _according_to(ctx.unit.span)]
         people = [s for s in found if s is not None and s.person is not None]
         others = [s for s in found if s is not None]
-        return (people or others or [None])[0]
+        return next(iter(people or others), None)
 
     def _speaker_of(self, token: Token | None, ctx: SentenceContext) -> Speaker | None:
         if token is None:
@@ -165,8 +176,11 @@ class SentenceReader:
     def _titled_person(self, token: Token, ctx: SentenceContext) -> Person | None:
         """The person "the minister" or "the Polish official" stands for."""
         collective = next(
-            (ctx.index[t.i].actor_id for t in token.subtree
-             if t.i in ctx.index and ctx.index[t.i].kind in ACTOR_KINDS),
+            (
+                ctx.index[t.i].actor_id
+                for t in token.subtree
+                if t.i in ctx.index and ctx.index[t.i].kind in ACTOR_KINDS
+            ),
             None,
         )
         for word in _title_words(token):
@@ -179,11 +193,13 @@ class SentenceReader:
     def _quoted(self, ctx: SentenceContext) -> Speaker | None:
         """A sentence that is all quotation continues the paragraph's speaker."""
         text = ctx.unit.sentence.text.lstrip()
-        return ctx.state.speaker if text[:1] in "“\"" else None
+        return ctx.state.speaker if text[:1] in '“"' else None
 
     # --- holders -------------------------------------------------------------
 
-    def _actors_of(self, token: Token | None, ctx: SentenceContext) -> tuple[list[str], Person | None]:
+    def _actors_of(
+        self, token: Token | None, ctx: SentenceContext
+    ) -> tuple[list[str], Person | None]:
         """Collective actors (and a person) a subject phrase names."""
         if token is None:
             return [], None
@@ -192,7 +208,11 @@ class SentenceReader:
             return pronoun, None
         if token.pos_ in ("VERB", "AUX"):
             # a clausal subject: "Whether Polish troops will be deployed is …"
-            return self._actors_of(_subject(token), ctx) if _subject(token) is not token else ([], None)
+            return (
+                self._actors_of(_subject(token), ctx)
+                if _subject(token) is not token
+                else ([], None)
+            )
         actors: list[str] = []
         person = None
         for word in _expand(token):
@@ -227,7 +247,9 @@ class SentenceReader:
         """ "26 coalition members", "those countries", "the group": the organisation last named."""
         noun = word
         if word.like_num:
-            of = [p for c in word.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            of = [
+                p for c in word.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
+            ]
             noun = of[0] if of else word
         if noun.lemma_.lower() not in _GROUP_NOUNS:
             return []
@@ -242,7 +264,9 @@ class SentenceReader:
     def _organisation_for(self, noun: Token, ctx: SentenceContext) -> str | None:
         """The organisation a group noun points back to: one named like it, else the latest."""
         named = ctx.state.document.organisations
-        words = {noun.lemma_.lower()} | {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
+        words = {noun.lemma_.lower()} | {
+            c.lemma_.lower() for c in noun.children if c.dep_ == "compound"
+        }
         for actor_id in reversed(named):
             actor = self.catalog.get(actor_id)
             if actor is not None and words & set(actor.name.lower().split()):
@@ -270,7 +294,7 @@ class SentenceReader:
         negations = _negations(head, _topic_token(topic, clause.region))
         reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
         if topic is None and reading.stance is not None:
-            # a stance with no topic of its own is about the sentence's ("the decision was Poland's own")
+            # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
             topic = self.topics.find(ctx.unit.sentence.text)
         if not clause.actors or topic is None:
             return
@@ -317,7 +341,9 @@ class SentenceReader:
     @staticmethod
     def _speaker_demands(actors: list[str], region: list[Token], speaker: Speaker) -> bool:
         """ "X said the UK and France must be present" is X's position, not theirs."""
-        return bool(speaker.actors) and _is_deontic(region) and not set(actors) & set(speaker.actors)
+        return (
+            bool(speaker.actors) and _is_deontic(region) and not set(actors) & set(speaker.actors)
+        )
 
     def _holders(
         self, head: Token, ctx: SentenceContext, frame: Token | None
@@ -435,7 +461,7 @@ def _asserts(head: Token) -> bool:
 
 
 def _impersonal(head: Token) -> bool:
-    """A subject that names no third party ("the decision", "guarantees", none) defers to the speaker."""
+    """A subject naming no third party ("the decision", "guarantees", none) means the speaker."""
     subject = _subject(head)
     if subject is None:
         return True
@@ -481,7 +507,11 @@ def _modifier_actors(word: Token, ctx: SentenceContext) -> list[str]:
 
 def _phrase(token: Token) -> list[Token]:
     """The subject phrase without relative clauses or trailing prepositions."""
-    return [t for t in token.subtree if t.dep_ not in ("relcl", "acl") and t.head.dep_ not in ("relcl", "acl")]
+    return [
+        t
+        for t in token.subtree
+        if t.dep_ not in ("relcl", "acl") and t.head.dep_ not in ("relcl", "acl")
+    ]
 
 
 def _phrase_text(token: Token) -> str:
@@ -504,8 +534,12 @@ def _according_to(span: Iterable[Token]) -> list[Token]:
 def _region(head: Token, heads: list[Token]) -> list[Token]:
     """The clause's own words: its subtree minus nested clauses that stand alone."""
     nested = [
-        h for h in heads
-        if h is not head and h in head.subtree and not _is_condition(h) and h.dep_ not in _SUBORDINATE
+        h
+        for h in heads
+        if h is not head
+        and h in head.subtree
+        and not _is_condition(h)
+        and h.dep_ not in _SUBORDINATE
     ]
     excluded = {t.i for h in nested for t in h.subtree}
     for cue in head.subtree:
@@ -574,9 +608,11 @@ def _negations(head: Token, anchor: Token | None = None) -> int:
     count = 0
     for token in scope.values():
         for child in token.children:
-            if child.dep_ == "neg" or child.lower_ == "never":
-                count += 1
-            elif child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child):
+            if (
+                child.dep_ == "neg"
+                or child.lower_ == "never"
+                or (child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child))
+            ):
                 count += 1
     while head.dep_ in _CLAUSE_LINKS and head.head is not head:
         head = head.head

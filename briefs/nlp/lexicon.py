@@ -11,17 +11,81 @@ from __future__ import annotations
 import re
 
 REPORTING_VERBS = frozenset(
-    """say tell add stress emphasise emphasize note announce confirm state argue insist warn
-    claim reiterate declare indicate signal suggest explain concede reply describe accuse
-    write post tweet assert acknowledge maintain underline underscore point report
-    remark comment caution predict believe think recall admit deny brief""".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "stress",
+        "emphasise",
+        "emphasize",
+        "note",
+        "announce",
+        "confirm",
+        "state",
+        "argue",
+        "insist",
+        "warn",
+        "claim",
+        "reiterate",
+        "declare",
+        "indicate",
+        "signal",
+        "suggest",
+        "explain",
+        "concede",
+        "reply",
+        "describe",
+        "accuse",
+        "write",
+        "post",
+        "tweet",
+        "assert",
+        "acknowledge",
+        "maintain",
+        "underline",
+        "underscore",
+        "point",
+        "report",
+        "remark",
+        "comment",
+        "caution",
+        "predict",
+        "believe",
+        "think",
+        "recall",
+        "admit",
+        "deny",
+        "brief",
+    ]
 )
 
 # Nouns that stand for "the person named before" when they head a speaker phrase.
 SPEAKER_NOUNS = frozenset(
-    """minister president premier chancellor official spokesman spokeswoman spokesperson
-    leader general admiral commander chief head secretary envoy diplomat ambassador
-    taoiseach office ministry government officer""".split()
+    [
+        "minister",
+        "president",
+        "premier",
+        "chancellor",
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "general",
+        "admiral",
+        "commander",
+        "chief",
+        "head",
+        "secretary",
+        "envoy",
+        "diplomat",
+        "ambassador",
+        "taoiseach",
+        "office",
+        "ministry",
+        "government",
+        "officer",
+    ]
 )
 
 SUBJECT_PRONOUNS_SPEAKER = frozenset({"we", "our", "us"})
@@ -159,8 +223,18 @@ NEGATION = _cues(
 
 # Nouns that state their agent's stance: "the commitment by France", "Moscow's opposition".
 STANCE_NOUNS = frozenset(
-    """commitment pledge offer readiness willingness refusal opposition rejection proposal
-    backing""".split()
+    [
+        "commitment",
+        "pledge",
+        "offer",
+        "readiness",
+        "willingness",
+        "refusal",
+        "opposition",
+        "rejection",
+        "proposal",
+        "backing",
+    ]
 )
 
 MODALS = ("will", "would", "could", "might", "may", "must", "should", "shall", "can")

@@ -51,11 +51,11 @@ class MentionFinder:
     def find(self, doc: Doc) -> list[TokenMention]:
         """Non-overlapping mentions, longest first, in text order."""
         spans = [
-            Span(doc, start, end, label=match_id)
-            for match_id, start, end in self.matcher(doc)
+            Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)
         ]
-        spans += [_clean_person(ent) for ent in doc.ents if ent.label_ == "PERSON"]
-        chosen = filter_spans([s for s in spans if s is not None and len(s) > 0])
+        people = (_clean_person(ent) for ent in doc.ents if ent.label_ == "PERSON")
+        spans += [span for span in people if span is not None]
+        chosen = filter_spans([s for s in spans if len(s) > 0])
         return [self._to_mention(span) for span in sorted(chosen, key=lambda s: s.start)]
 
     def _to_mention(self, span: Span) -> TokenMention:
@@ -75,6 +75,4 @@ def _clean_person(ent: Span) -> Span | None:
     text = span.text
     if not text or _NOT_A_NAME.search(text) or not text[0].isupper():
         return None
-    if text.endswith(_POSSESSIVE[:2]):
-        span = Span(ent.doc, start, end, label="PERSON")
     return span

@@ -67,7 +67,9 @@ class PeopleRegistry:
             self._recent.append(person_id)
         return person
 
-    def learn(self, person: Person, doc: Doc, mention: TokenMention, index: dict[int, TokenMention]) -> None:
+    def learn(
+        self, person: Person, doc: Doc, mention: TokenMention, index: dict[int, TokenMention]
+    ) -> None:
         """Fill in the person's title and affiliation from the words around the name."""
         head = doc[mention.end - 1]
         title, affiliation = _premodifiers(doc, mention, index)
@@ -164,16 +166,19 @@ def _premodifiers(
     return (" ".join(words) or None), affiliation
 
 
-def _appositions(head: Token, index: dict[int, TokenMention]) -> list[tuple[str | None, str | None]]:
+def _appositions(
+    head: Token, index: dict[int, TokenMention]
+) -> list[tuple[str | None, str | None]]:
     """(title, affiliation) from "Name, the X of Y" and "Y's X, Name"."""
     phrases = [c for c in head.children if c.dep_ == "appos"]
     if head.dep_ == "appos":
         phrases.append(head.head)
-    found = []
+    found: list[tuple[str | None, str | None]] = []
     for phrase in phrases:
         affiliation = _first_collective(phrase.subtree, index)
         title_words = [
-            c.text for c in phrase.children
+            c.text
+            for c in phrase.children
             if c.dep_ in ("compound", "amod") and c.i not in index and c.i < phrase.i
         ] + [phrase.text]
         found.append((" ".join(title_words), affiliation))

@@ -43,7 +43,7 @@ def split_paragraph(
             groups[-1].append(sent)
         else:
             groups.append([sent])
-    units = []
+    units: list[SentenceUnit] = []
     for group in groups:
         first, last = group[0], group[-1]
         text = doc.text[first.start_char : last.end_char]
