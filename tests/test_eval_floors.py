@@ -1,0 +1,47 @@
+"""The engine's scores on the shared gold sets stay at or above their floors.
+
+Floors only ever rise: raise them when the engine improves, never lower them to
+make a change pass. The shared data sits beside the checkout (../shared); without
+it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+FLOORS = {
+    # name: (gold file, articles folder, recall, stance accuracy, exactness)
+    "corpus": (SHARED / "corpus" / "gold.json", SHARED / "corpus" / "articles", 0.95, 0.95, 1.0),
+    "seeds": (SHARED / "seeds" / "gold.json", SHARED / "seeds", 0.85, 1.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_eval_meets_its_floors(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`briefbot eval` on the gold set reports figures at or above every floor."""
+    gold, articles, recall, stance, exactness = FLOORS[name]
+    if not gold.exists():
+        pytest.skip(f"{gold} is not here")
+    code = main(
+        [
+            "eval",
+            "--gold",
+            str(gold),
+            str(articles),
+            "--min-recall",
+            str(recall),
+            "--min-stance-accuracy",
+            str(stance),
+            "--min-exactness",
+            str(exactness),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert out.startswith("recall: ")
