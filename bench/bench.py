@@ -20,18 +20,24 @@ fresh SQLite files in a temporary folder that is deleted at the end):
    `service.matrix(topic)` ("who") on stores of --sizes documents. The store is
    built by ingesting the corpus once, then `Store.clone_document` copies the
    analysed documents under new ids and names until each size is reached; larger
-   sizes grow the same file. Per size and kind: a fresh service (so its first
-   call builds the cached actor resolver, reported as "first"), 3 warm-up calls,
-   then --queries timed calls cycling over fixed actors / topics. p99 is the
-   nearest-rank percentile, so with 50 queries it is the slowest call.
+   sizes grow the same file (build times are reported). Per size: a fresh service
+   (so its first position call builds the cached actor resolver), then per kind
+   3 warm-up calls (the first one also reported on its own as "first") and
+   --queries timed calls cycling over fixed actors / topics. p99 is the
+   nearest-rank percentile, so with 50 queries it is the slowest call. Two
+   untimed columns give scale: "evidence" (evidence items per answer) and
+   "read" (cited claims the store hands back per query).
 3. Peak resident memory: `resource.getrusage(RUSAGE_SELF).ru_maxrss` (KB on
-   Linux) after the ingest step and at the end. It is a high-water mark.
+   Linux) after the ingest step, after each store size and at the end. It is a
+   high-water mark. The 1-minute load average is printed at start and end:
+   other work on the machine inflates the timings.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import resource
 import shutil
 import statistics
@@ -39,7 +45,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +68,24 @@ WARMUP = 3
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="articles folder")
-    parser.add_argument("--sizes", type=_sizes, default=(100, 1000, 10000),
-                        help="store sizes in documents, comma-separated (default 100,1000,10000)")
-    parser.add_argument("--queries", type=int, default=50, help="timed queries per kind and size")
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=(100, 1000, 10000),
+        help="store sizes in documents, comma-separated (default 100,1000,10000)",
+    )
+    parser.add_argument(
+        "--queries", type=_positive, default=50, help="timed queries per kind and size"
+    )
     parser.add_argument("--repeat", type=int, default=10, help="corpus copies for bulk ingest")
     return parser.parse_args(argv)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return number
 
 
 def _sizes(value: str) -> tuple[int, ...]:
@@ -88,6 +108,11 @@ def timed(call: Callable[[], Any]) -> tuple[Any, float]:
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far (ru_maxrss is KB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_average() -> str:
+    """The 1-minute load average and CPU count: other work on the machine skews timings."""
+    return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
 
 
 def percentile(samples: Sequence[float], share: float) -> float:
@@ -155,6 +180,7 @@ def bench_ingest(
         copies = make_copies(corpus, work / "copies", repeat)
         bulk = shared_service(service, settings, work / "ingest-bulk.db")
         runs.append(ingest_run(f"ingest x{repeat}", bulk, copies))
+        bulk.store.close()
     return service, model_seconds, runs
 
 
@@ -168,19 +194,20 @@ class Latency:
     first: float
     samples: tuple[float, ...]
     items: float  # mean evidence items per answer
+    read: float = 0.0  # mean cited claims the store returns per query (untimed, for scale)
 
     def row(self) -> str:
         ms = [s * 1000 for s in self.samples]
         return (
             f"  {self.size:>7,} {self.kind:<9}{self.first * 1000:>9.1f}"
             f"{statistics.median(ms):>9.1f}{percentile(ms, 0.99):>9.1f}"
-            f"{statistics.mean(ms):>9.1f}{max(ms):>9.1f}{self.items:>10.1f}"
+            f"{statistics.mean(ms):>9.1f}{max(ms):>9.1f}{self.items:>10.1f}{self.read:>10,.0f}"
         )
 
 
 LATENCY_HEADER = (
     f"  {'docs':>7} {'kind':<9}{'first':>9}{'p50':>9}{'p99':>9}{'mean':>9}{'max':>9}"
-    f"{'evidence':>10}"
+    f"{'evidence':>10}{'read':>10}"
 )
 
 
@@ -191,16 +218,19 @@ def evidence_count(answer: Brief | StanceMatrix) -> int:
 
 
 def measure(
-    size: int, kind: str, queries: int, call: Callable[[int], Brief | StanceMatrix]
+    size: int,
+    kind: str,
+    queries: int,
+    call: Callable[[int], Brief | StanceMatrix],
 ) -> Latency:
-    """First call, warm-ups, then `queries` timed calls of `call(i)`."""
+    """Warm-up calls (the first one timed on its own), then `queries` timed calls of `call(i)`."""
     _, first = timed(lambda: call(0))
     for i in range(1, WARMUP):
         call(i)
     samples: list[float] = []
     items = 0
     for i in range(queries):
-        answer, seconds = timed(lambda i=i: call(i))  # type: ignore[misc]
+        answer, seconds = timed(partial(call, i))
         samples.append(seconds)
         items += evidence_count(answer)
     return Latency(size, kind, first, tuple(samples), items / max(1, queries))
@@ -208,11 +238,38 @@ def measure(
 
 def query_latencies(base: BriefingService, size: int, queries: int) -> list[Latency]:
     service = BriefingService(base.store, base.catalog, base.topics, lambda: base.analyzer)
+    position = measure(
+        size,
+        "position",
+        queries,
+        lambda i: service.brief(BriefRequest(actor=ACTORS[i % len(ACTORS)])),
+    )
+    who = measure(
+        size,
+        "who",
+        queries,
+        lambda i: service.matrix(TOPICS[i % len(TOPICS)]),
+    )
+    # Counted after timing, so the first position call still builds the actor resolver.
     return [
-        measure(size, "position", queries,
-                lambda i: service.brief(BriefRequest(actor=ACTORS[i % len(ACTORS)]))),
-        measure(size, "who", queries, lambda i: service.matrix(TOPICS[i % len(TOPICS)])),
+        replace(position, read=claims_read_by_position(service)),
+        replace(who, read=claims_read_by_who(service)),
     ]
+
+
+def claims_read_by_position(service: BriefingService) -> float:
+    """Mean number of cited claims `brief` fetches over the actor cycle."""
+    ids = [service.resolve_actor(actor).id for actor in ACTORS]
+    return statistics.mean(len(service.store.cited_claims(actor_id)) for actor_id in ids)
+
+
+def claims_read_by_who(service: BriefingService) -> float:
+    """Mean number of cited claims `matrix` fetches over the topic cycle."""
+    counts = []
+    for topic in TOPICS:
+        propositions = {t.proposition for t in service.topics.matching(topic)}
+        counts.append(len(service.store.cited_claims_for_propositions(propositions)))
+    return statistics.mean(counts)
 
 
 def source_ids(corpus: Path) -> list[tuple[str, str]]:
@@ -232,21 +289,30 @@ def grow(service: BriefingService, sources: Sequence[tuple[str, str]], size: int
 
 
 def bench_queries(
-    base: BriefingService, settings: Settings, corpus: Path, work: Path,
-    sizes: Sequence[int], queries: int,
+    base: BriefingService,
+    settings: Settings,
+    corpus: Path,
+    work: Path,
+    sizes: Sequence[int],
+    queries: int,
 ) -> tuple[list[tuple[int, int, float]], list[Latency]]:
     service = shared_service(base, settings, work / "query.db")
     _check_ingest("query store", service.ingest([corpus]))
     sources = source_ids(corpus)
     builds: list[tuple[int, int, float]] = []
     latencies: list[Latency] = []
-    for size in sizes:
+    for wanted in sizes:
         before = service.store.document_count()
-        seconds = grow(service, sources, size)
-        builds.append((size, max(0, size - before), seconds))
-        print(f"  built {size:,} documents (+{max(0, size - before):,} clones) "
-              f"in {seconds:.1f} s", flush=True)
+        seconds = grow(service, sources, wanted)
+        size = service.store.document_count()  # the corpus alone may exceed a tiny size
+        builds.append((size, size - before, seconds))
+        print(
+            f"  built {size:,} documents (+{size - before:,} clones) in {seconds:.1f} s",
+            flush=True,
+        )
         latencies.extend(query_latencies(service, size, queries))
+        print(f"  queried {size:,} documents; peak RSS so far {peak_rss_mb():,.0f} MB", flush=True)
+    service.store.close()
     return builds, latencies
 
 
@@ -261,14 +327,19 @@ def print_ingest(model_seconds: float, runs: Sequence[IngestRun], rss_mb: float)
     print(f"  peak RSS after ingest: {rss_mb:,.0f} MB")
 
 
-def print_queries(builds: Sequence[tuple[int, int, float]], latencies: Sequence[Latency],
-                  queries: int) -> None:
+def print_queries(
+    builds: Sequence[tuple[int, int, float]], latencies: Sequence[Latency], queries: int
+) -> None:
     print("\nStore builds (clone_document, one call per clone)")
     for size, clones, seconds in builds:
         rate = f"{clones / seconds:,.0f} clones/s" if clones and seconds > 0 else "-"
         print(f"  {size:>7,} docs  +{clones:>6,} clones  {seconds:>7.1f} s  {rate}")
-    print(f"\nQuery latency in ms ({WARMUP} warm-ups, then {queries} timed calls; "
-          "first = cold call incl. actor resolver; evidence = items per answer)")
+    print(
+        f"\nQuery latency in ms ({WARMUP} warm-ups, then {queries} timed calls; "
+        "first = cold first call (position: incl. actor resolver);\n"
+        "   evidence = evidence items per answer; read = cited claims the store returns "
+        "per query)"
+    )
     print(LATENCY_HEADER)
     for latency in latencies:
         print(latency.row())
@@ -280,19 +351,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not corpus.is_dir():
         sys.exit(f"bench: no corpus folder at {corpus} (use --corpus)")
     settings = load_settings(env_file=None)
-    print(f"briefbot bench: corpus {corpus.name}/ ({len(source_ids(corpus))} files), "
-          f"sizes {','.join(map(str, args.sizes))}, {args.queries} queries, "
-          f"repeat {args.repeat}")
+    print(
+        f"briefbot bench: corpus {corpus.name}/ ({len(source_ids(corpus))} files), "
+        f"sizes {','.join(map(str, args.sizes))}, {args.queries} queries, "
+        f"repeat {args.repeat}; {load_average()}"
+    )
     work = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
     try:
         base, model_seconds, runs = bench_ingest(settings, corpus, work, args.repeat)
         print_ingest(model_seconds, runs, peak_rss_mb())
         print("\nBuilding query stores", flush=True)
-        builds, latencies = bench_queries(
-            base, settings, corpus, work, args.sizes, args.queries
-        )
+        builds, latencies = bench_queries(base, settings, corpus, work, args.sizes, args.queries)
         print_queries(builds, latencies, args.queries)
-        print(f"\nPeak RSS at end: {peak_rss_mb():,.0f} MB")
+        print(f"\nPeak RSS at end: {peak_rss_mb():,.0f} MB; {load_average()}")
+        base.store.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -35,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args, settings)
     except BriefsError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader went away (`briefbot position poland | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
 

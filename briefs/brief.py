@@ -290,12 +290,14 @@ def _document_count(point: Point) -> int:
 
 
 def order_points(points: Iterable[Point], current: dict[str, Stance]) -> list[Point]:
-    """Current stances first, then the most widely cited, the most recent, by proposition."""
+    """Current stances first, then the most widely cited (documents, then quotes), the most
+    recent, by proposition."""
     return sorted(
         points,
         key=lambda p: (
             current.get(p.proposition) != p.stance,
             -_document_count(p),
+            -len(p.evidence),
             newest_first(p.last_seen),
             p.proposition,
             STANCES.index(p.stance),

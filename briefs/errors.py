@@ -1,11 +1,12 @@
 """One error tree for the engine; adapters translate it to users at one point each.
 
-    BriefsError
-    ├── DocumentError (ValueError)        a file or text that cannot be ingested
-    │   └── SkippedFile                   with a one-line human reason
-    ├── UnknownActorError (LookupError)   with "did you mean" suggestions
-    ├── StoreError                        the database cannot be opened or written
-    └── ModelLoadError                    the spaCy model is missing
+BriefsError
+├── DocumentError (ValueError)        a file or text that cannot be ingested
+│   └── SkippedFile                   with a one-line human reason
+├── UnknownActorError (LookupError)   with "did you mean" suggestions
+├── UnknownTopicError (LookupError)   with the topics that exist
+├── StoreError                        the database cannot be opened or written
+└── ModelLoadError                    the spaCy model is missing
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ class UnknownActorError(BriefsError, LookupError):
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"No actor called {query!r} is known.{hint}")
+
+
+class UnknownTopicError(BriefsError, LookupError):
+    """No topic matches the user's text."""
+
+    def __init__(self, query: str, known: tuple[str, ...] = ()) -> None:
+        self.query = query
+        self.known = known
+        hint = f" Try one of: {', '.join(known)}." if known else ""
+        super().__init__(f"No topic matches {query!r}.{hint}")
 
 
 class StoreError(BriefsError):

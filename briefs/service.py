@@ -15,7 +15,7 @@ from briefs.analyzer import Analyzer
 from briefs.brief import build_brief
 from briefs.catalog import Catalog
 from briefs.documents import DEFAULT_MAX_BYTES
-from briefs.errors import SkippedFile
+from briefs.errors import SkippedFile, UnknownTopicError
 from briefs.files import iter_input_files, read_document
 from briefs.matrix import build_matrix
 from briefs.models import (
@@ -147,6 +147,8 @@ class BriefingService:
     def matrix(self, topic: str, *, since: dt.date | None = None) -> StanceMatrix:
         """Who supports, opposes or conditions a topic."""
         propositions = {t.proposition for t in self.topics.matching(topic)}
+        if not propositions:
+            raise UnknownTopicError(topic, tuple(t.id for t in self.topics.topics))
         rows = self.store.cited_claims_for_propositions(propositions, since=since)
         return build_matrix(topic, rows, topics=self.topics)
 

@@ -27,6 +27,7 @@ class Topic(Frozen):
     proposition: str
     gerund: str
     cues: tuple[str, ...] = Field(min_length=1)
+    place: str | None = None  # actor id of where the proposition happens ("ukraine")
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:

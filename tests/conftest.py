@@ -27,8 +27,7 @@ ServiceFactory = Callable[..., BriefingService]
 def header_file(body: str, *, published: str = "2026-01-06") -> bytes:
     """A header document whose body is `body` verbatim."""
     header = (
-        "title: T\nsource: Test Wire\nurl: https://example.org/t\n"
-        f"published: {published}\n---\n"
+        f"title: T\nsource: Test Wire\nurl: https://example.org/t\npublished: {published}\n---\n"
     )
     return (header + body).encode("utf-8")
 
@@ -36,7 +35,12 @@ def header_file(body: str, *, published: str = "2026-01-06") -> bytes:
 def make_service(db: Path) -> BriefingService:
     """The service as the bot wires it, over a SQLite file, ignoring BRIEFBOT_* overrides."""
     settings = load_settings(env_file=None).model_copy(
-        update={"database_url": None, "actors_file": None, "topics_file": None, "spacy_model": MODEL}
+        update={
+            "database_url": None,
+            "actors_file": None,
+            "topics_file": None,
+            "spacy_model": MODEL,
+        }
     )
     return build_service(settings, db)
 
@@ -73,7 +77,7 @@ def analyze_text(analyzer: Analyzer) -> AnalyzeText:
 
 @pytest.fixture(scope="session")
 def service_at() -> Callable[[Path], BriefingService]:
-    """`service_at(db_path)` → a BriefingService over that SQLite file (for module-scoped stores)."""
+    """`service_at(db_path)` → a BriefingService over that SQLite file (module-scoped stores)."""
     return make_service
 
 

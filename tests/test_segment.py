@@ -24,7 +24,7 @@ MULTI_QUOTES = [
     ),
     (
         "straight",
-        '"We will not send Polish soldiers to Ukraine. This is the government\'s position. '
+        "\"We will not send Polish soldiers to Ukraine. This is the government's position. "
         'It will not change," he said.',
     ),
     (
@@ -55,7 +55,10 @@ def test_sentence_after_a_closed_quote_starts_anew(analyze_text: AnalyzeText) ->
 @pytest.mark.parametrize(
     ("dateline", "rest"),
     [
-        ("BUCHAREST, September 4.", "Romania will not send troops to Ukraine, the defence minister said."),
+        (
+            "BUCHAREST, September 4.",
+            "Romania will not send troops to Ukraine, the defence minister said.",
+        ),
         ("WARSAW, Jan. 6.", "Poland will lead logistics for Ukraine."),
     ],
     ids=["bucharest", "warsaw-abbreviated-month"],
@@ -69,7 +72,8 @@ def test_dateline_joins_its_sentence(analyze_text: AnalyzeText, dateline: str, r
 def test_dateline_sentence_still_yields_its_claim(analyze_text: AnalyzeText) -> None:
     """The sentence behind a dateline is read as usual: Romania opposes sending troops."""
     analysis = analyze_text(
-        "BUCHAREST, September 4. Romania will not send troops to Ukraine, the defence minister said."
+        "BUCHAREST, September 4. Romania will not send troops to Ukraine, the defence "
+        "minister said."
     )
     assert [(c.actor_id, c.stance) for c in analysis.claims] == [("romania", "opposes")]
 
@@ -101,9 +105,11 @@ def test_indexes_and_paragraphs_count_in_text_order(analyze_text: AnalyzeText) -
 @pytest.mark.parametrize(
     "body",
     [
-        "Poland will lead logistics for Ukraine.   Hungary disagreed.\n\n\n  Spain said nothing.  \n",
+        "Poland will lead logistics for Ukraine.   Hungary disagreed.\n\n\n"
+        "  Spain said nothing.  \n",
         "“We will not send Polish soldiers to Ukraine. This is final,” he said.\r\nHungary agreed.",
-        "BUCHAREST, September 4. Romania will not send troops. Władysław Kosiniak‑Kamysz agreed — “Yes.”",
+        "BUCHAREST, September 4. Romania will not send troops. "
+        "Władysław Kosiniak‑Kamysz agreed — “Yes.”",
     ],
     ids=["odd-whitespace", "crlf-and-quote", "non-ascii"],
 )
@@ -119,7 +125,7 @@ def test_sentence_offsets_slice_the_document_text(analyze_text: AnalyzeText, bod
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
 def test_seed_sentence_offsets_slice_the_file(analyzer: Analyzer, path: Path) -> None:
-    """On the seeds, each sentence is the file's own trimmed text at its offsets, in order, within one line."""
+    """Each seed sentence is the file's trimmed text at its offsets, in order, on one line."""
     raw = path.read_bytes()
     analysis = analyzer.analyze(parse_document(path.name, raw))
     file_text = raw.decode("utf-8")

@@ -30,7 +30,10 @@ OPPOSES = [
     ("not-prepared", "is not prepared to deploy troops"),
     ("will-not-accept", "will not accept foreign troops"),
     ("there-will-be-no", "there will be no Polish troops on the ground"),
-    ("under-any-scenario", "will not involve the presence of Polish troops in Ukraine under any scenario"),
+    (
+        "under-any-scenario",
+        "will not involve the presence of Polish troops in Ukraine under any scenario",
+    ),
 ]
 
 CONDITIONAL = [
@@ -104,7 +107,17 @@ def test_supports_with_condition_keeps_condition_verbatim() -> None:
         ("will send troops after a ceasefire is agreed", "after a ceasefire is agreed"),
         ("will send troops only with a UN mandate", "only with a UN mandate"),
     ],
-    ids=["if", "only-if", "unless", "provided-that", "as-long-as", "on-condition", "once", "after-ceasefire", "only-with"],
+    ids=[
+        "if",
+        "only-if",
+        "unless",
+        "provided-that",
+        "as-long-as",
+        "on-condition",
+        "once",
+        "after-ceasefire",
+        "only-with",
+    ],
 )
 def test_condition_phrases_are_extracted_verbatim(text: str, condition: str) -> None:
     """Each condition marker yields its phrase, verbatim and trimmed, as the only condition."""
@@ -114,7 +127,7 @@ def test_condition_phrases_are_extracted_verbatim(text: str, condition: str) -> 
 
 
 def test_negation_inside_condition_does_not_negate_the_clause() -> None:
-    """'could contribute troops provided the government did not object' is conditional, not opposes."""
+    """'could contribute troops provided the government did not object' is conditional."""
     reading = read_stance("could contribute troops provided the government did not object")
     assert reading.stance == "conditional"
     assert reading.conditions == ("provided the government did not object",)
@@ -169,7 +182,17 @@ def test_negation_flag(text: str, negated: bool) -> None:
         ("is ready to send troops", None),
         ("could deploy troops if Kyiv would ask", "could"),
     ],
-    ids=["will", "would", "could", "might", "must", "should", "can", "none", "first-outside-condition"],
+    ids=[
+        "will",
+        "would",
+        "could",
+        "might",
+        "must",
+        "should",
+        "can",
+        "none",
+        "first-outside-condition",
+    ],
 )
 def test_modality_is_the_clause_modal(text: str, modality: str | None) -> None:
     """The modality is the first modal verb of the clause outside its conditions, or None."""
@@ -179,4 +202,3 @@ def test_modality_is_the_clause_modal(text: str, modality: str | None) -> None:
 def test_condition_modal_is_not_the_clause_modality() -> None:
     """A modal inside the condition ('if Kyiv would ask') is not the clause's modality."""
     assert read_stance("is ready to deploy if Kyiv would ask").modality is None
-

@@ -522,6 +522,15 @@ def test_clone_of_an_unknown_document_raises(store: Store) -> None:
         store.clone_document("missing", "copy", "copy.txt")
 
 
+def test_clone_onto_itself_raises(store: Store) -> None:
+    store.save_analysis(sample())
+
+    with pytest.raises(StoreError, match="onto itself"):
+        store.clone_document("doc-a", "doc-a", "doc-a.txt")
+
+    assert len(store.cited_claims("poland")) == 1
+
+
 def test_clone_twice_to_the_same_id_replaces_the_copy(store: Store) -> None:
     store.save_analysis(sample())
 

@@ -54,6 +54,7 @@ _GROUP_NOUNS = frozenset(
         "bloc",
     }
 )
+_FACT_NOUNS = frozenset({"fact", "news", "announcement", "confirmation", "assurance", "decision"})
 _GROUP_DETERMINERS = frozenset({"those", "these", "this", "that", "the"})
 
 
@@ -259,7 +260,10 @@ class SentenceReader:
         if not (counted or (pointed and (collective or noun.tag_ == "NNS"))):
             return []
         organisation = self._organisation_for(noun, ctx)
-        return [organisation] if organisation else []
+        if organisation is None:
+            return []
+        ctx.state.document.organisations.append(organisation)  # "the coalition" names it again
+        return [organisation]
 
     def _organisation_for(self, noun: Token, ctx: SentenceContext) -> str | None:
         """The organisation a group noun points back to: one named like it, else the latest."""
@@ -296,7 +300,9 @@ class SentenceReader:
         if topic is None and reading.stance is not None:
             # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
             topic = self.topics.find(ctx.unit.sentence.text)
-        if not clause.actors or topic is None:
+        if topic is not None:
+            ctx.state.document.topic = topic
+        if not clause.actors or topic is None or self._at_home(topic, clause, ctx):
             return
         speaker = ctx.speaker
         speaking = clause.person or (speaker.person if speaker else None)
@@ -306,7 +312,6 @@ class SentenceReader:
         display = speaking.display if speaking else (speaker.display if speaker else None)
         for actor_id in dict.fromkeys(holders):
             ctx.claims.append(_claim(actor_id, topic, reading, speaking, display, ctx))
-        ctx.state.document.topic = topic
 
     def _read_nominal(self, noun: Token, agent: Token, ctx: SentenceContext) -> None:
         """ "the commitment by France and the UK to put boots on the ground"."""
@@ -319,6 +324,16 @@ class SentenceReader:
         display = person.display if person else (ctx.speaker.display if ctx.speaker else None)
         for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
             ctx.claims.append(_claim(actor_id, topic, reading, person, display, ctx))
+
+    def _at_home(self, topic: Topic, clause: _Clause, ctx: SentenceContext) -> bool:
+        """ "Polish soldiers will be deployed on Polish territory" is not sending them abroad."""
+        if topic.place is None:
+            return False
+        chain = {t.i for t in _verb_chain(clause.head)}
+        places = {
+            ctx.index[t.i].actor_id for t in clause.region if _is_location(t, chain, ctx.index)
+        }
+        return bool(places & set(clause.actors)) and topic.place not in places
 
     def _clause(
         self, head: Token, heads: list[Token], frames: list[Token], ctx: SentenceContext
@@ -434,14 +449,14 @@ def _clause_heads(span: Iterable[Token]) -> list[Token]:
 
 
 def _subject(head: Token) -> Token | None:
-    for child in head.children:
-        if child.dep_ in _SUBJECTS:
-            return child
     if head.lemma_ in lexicon.REPORTING_VERBS:
-        # "…, said Tusk, …" is often parsed with Tusk as a modifier of "said"
+        # inverted "…, said Tusk, …": the name after the verb speaks, however it is parsed
         after = [c for c in head.rights if c.pos_ == "PROPN" and c.i - head.i <= 3]
         if after:
             return after[0]
+    for child in head.children:
+        if child.dep_ in _SUBJECTS:
+            return child
     if any(c.dep_ == "expl" for c in head.children):
         return next((c for c in head.children if c.dep_ == "attr"), None)
     if head.dep_ == "conj" and head.head is not head:
@@ -451,13 +466,33 @@ def _subject(head: Token) -> Token | None:
 
 def _asserts(head: Token) -> bool:
     """Whether a clause asserts something: not a condition, question, infinitive or relative."""
-    if _is_condition(head) or head.dep_ in _SUBORDINATE:
+    if _is_condition(head):
+        return False
+    if head.dep_ in _SUBORDINATE and not _states_a_fact(head):
         return False
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
         return False
     marks = {c.lower_ for c in head.children if c.dep_ == "mark"}
     asked = head.head.lemma_ in _QUESTION_VERBS
     return "whether" not in marks and not (asked and "if" in marks)
+
+
+def _is_location(token: Token, chain: set[int], index: dict[int, TokenMention]) -> bool:
+    """A country named as where the clause's verb happens: "deployed on Polish territory"."""
+    if token.i not in index or index[token.i].kind not in ACTOR_KINDS:
+        return False
+    if token.dep_ == "amod" and token.head.lemma_.lower() in ("territory", "soil", "ground"):
+        token = token.head
+    elif token.dep_ != "pobj":
+        return False
+    prep = token.head
+    return prep.lower_ in ("in", "on", "to", "into", "within") and prep.head.i in chain
+
+
+def _states_a_fact(head: Token) -> bool:
+    """ "the fact that Poland will not send troops" asserts what it reports."""
+    marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in head.children)
+    return head.dep_ == "acl" and marked and head.head.lemma_.lower() in _FACT_NOUNS
 
 
 def _impersonal(head: Token) -> bool:
@@ -471,6 +506,9 @@ def _impersonal(head: Token) -> bool:
 
 def _is_condition(head: Token) -> bool:
     """A clause under "if", "provided", "on condition that" states terms, not a position."""
+    before = head.left_edge.i - 1
+    if before >= 0 and head.doc[before].lower_ in _CONDITION_WORDS:
+        return True
     token = head
     for _ in range(3):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITION_WORDS for c in token.children):

@@ -96,9 +96,10 @@ SUBJECT_PRONOUNS_PLURAL = frozenset({"they", "their", "them"})
 # Markers that open a condition clause ("if a ceasefire is established").
 CONDITION_MARKERS = frozenset({"if", "unless", "provided", "providing", "once", "as long as"})
 CONDITION_PHRASES = re.compile(
-    r"\b(?:(?:only\s+)?(?:if|unless|once|provided(?:\s+that)?|providing|as\s+long\s+as"
+    r"\b(?:(?:only\s+)?(?:if|unless|once|provided(?:\s+that)?|providing\s+that|as\s+long\s+as"
     r"|on\s+(?:the\s+)?condition\s+that|so\s+long\s+as)\b[^,;.]*"
     r"|only\s+with\s+[^,;.]*"
+    r"|(?:with|under)\s+(?:a|an)\s+(?:[\w.-]+\s+){0,2}(?:mandate|backstop|approval)\b"
     r"|(?:after|following)\s+(?:a|the|any)\s+(?:\w+\s+){0,2}"
     r"(?:ceasefire|truce|peace(?:\s+(?:deal|agreement|settlement))?|war|armistice)"
     r"(?:\s+(?:is|has been|was)\s+\w+)?"
@@ -126,8 +127,15 @@ UNDECIDED = _cues(
 )
 
 # Negated refusals mean openness: "declining to rule it out", "not excluded".
+# Negated reluctance is commitment: "will not hesitate to send troops".
+NEGATED_RELUCTANCE = _cues(
+    r"(?:\bnot|n['’]t)\s+(?:\w+\s+)?hesitat\w*",
+    r"(?:\bnot|n['’]t)\s+(?:\w+\s+)?(?:stand|stay)\s+idly\s+by\b",
+)
+
 OPEN_NEGATED_REFUSAL = _cues(
-    r"\b(?:not|never|without|declin\w*\s+to|refus\w*\s+to)\s+(?:\w+\s+){0,2}rul\w*\s+(?:\w+\s+){0,3}out\b",
+    r"(?:\bnot|n['’]t|\bnever|\bwithout|\bdeclin\w*\s+to|\brefus\w*\s+to)\s+(?:\w+\s+){0,2}"
+    r"rul\w*\s+(?:\w+\s+){0,3}out\b",
     r"\bnot\s+(?:be\s+)?exclud\w*",
     r"\bwas\s+not\s+excluded\b",
     r"\bwould\s+not\s+shy\s+away\b",
@@ -236,6 +244,12 @@ STANCE_NOUNS = frozenset(
         "backing",
     ]
 )
+
+# Contracted negative modals, read as their modal: "won't" is "will" + "not".
+CONTRACTED_MODALS = {
+    "won't": "will", "wouldn't": "would", "can't": "can", "cannot": "can", "couldn't": "could",
+    "shouldn't": "should", "mustn't": "must", "mightn't": "might", "shan't": "shall",
+}
 
 MODALS = ("will", "would", "could", "might", "may", "must", "should", "shall", "can")
 

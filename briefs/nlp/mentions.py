@@ -44,7 +44,8 @@ class MentionFinder:
         for form, hit in catalog.surface_forms():
             key = f"{hit.actor_id}|{hit.kind}"
             self._kinds[key] = (hit.actor_id, hit.kind)
-            forms.setdefault(key, []).append(nlp.make_doc(form))
+            for variant in _typographic_variants(form):
+                forms.setdefault(key, []).append(nlp.make_doc(variant))
         for key, docs in forms.items():
             self.matcher.add(key, docs)
 
@@ -64,6 +65,14 @@ class MentionFinder:
             actor_id, kind = self._kinds[key]
             return TokenMention(span.start, span.end, kind, actor_id, span.text)
         return TokenMention(span.start, span.end, "person", None, span.text)
+
+
+def _typographic_variants(form: str) -> set[str]:
+    """A name as typeset: "Kosiniak-Kamysz" may use a non-breaking or Unicode hyphen."""
+    variants = {form}
+    if "-" in form:
+        variants |= {form.replace("-", dash) for dash in ("\u2010", "\u2011")}
+    return variants
 
 
 def _clean_person(ent: Span) -> Span | None:

@@ -46,10 +46,11 @@ def split_paragraph(
     units: list[SentenceUnit] = []
     for group in groups:
         first, last = group[0], group[-1]
-        text = doc.text[first.start_char : last.end_char]
-        start = offset + first.start_char
-        if not text.strip():
+        raw = doc.text[first.start_char : last.end_char]
+        text = raw.strip()
+        if not text:
             continue
+        start = offset + first.start_char + (len(raw) - len(raw.lstrip()))
         sentence = Sentence(
             index=first_index + len(units),
             paragraph=paragraph,

@@ -48,6 +48,8 @@ def read_stance(
 def _stance(core: str, negated: bool) -> Stance | None:
     if lexicon.UNDECIDED.search(core):
         return "undecided"
+    if lexicon.NEGATED_RELUCTANCE.search(core):
+        return "supports"
     if lexicon.OPEN_NEGATED_REFUSAL.search(core):
         return "conditional"
     if lexicon.OPPOSES.search(core):
@@ -67,8 +69,13 @@ def _negates_refusal(core: str) -> bool:
 
 
 def _modality(core: str) -> str | None:
-    words = core.lower().split()
-    return next((w for w in words if w in lexicon.MODALS), None)
+    for word in core.lower().replace("’", "'").split():
+        word = word.strip(",;:.!?\"")
+        if word in lexicon.MODALS:
+            return word
+        if word in lexicon.CONTRACTED_MODALS:
+            return lexicon.CONTRACTED_MODALS[word]
+    return None
 
 
 def _clean(phrase: str) -> str:

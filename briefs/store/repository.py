@@ -8,6 +8,7 @@ and are rebuilt without validation on the hot read paths.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,20 +19,21 @@ from typing import Any, Final, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
     Executable,
     Row,
     Select,
     Table,
+    Text,
+    bindparam,
     case,
+    cast,
     create_engine,
     delete,
     event,
     func,
     insert,
-    literal,
     select,
     text,
     union,
@@ -69,9 +71,9 @@ from briefs.store.schema import (
     sentences_fts,
 )
 
-Rows: TypeAlias = list[dict[str, Any]]
+_Rows: TypeAlias = list[dict[str, Any]]
 _Model = TypeVar("_Model", bound=BaseModel)
-Excluded: TypeAlias = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
+_Excluded: TypeAlias = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
 
 # Execution option that makes the SQLite begin hook take the write lock up front.
 _WRITE_OPTION: Final = "briefbot_write"
@@ -98,12 +100,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self._where = _describe(url)
-        try:
-            self._engine = _create_engine(url)
-            with self._engine.connect():
-                pass  # fail here, with a clear message, rather than on first use
-        except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot open the database at {self._where}: {_reason(exc)}.") from exc
+        self._engine = _connected_engine(url, self._where)
 
     @classmethod
     def open_sqlite(cls, path: Path) -> Store:
@@ -171,7 +168,8 @@ class Store:
         if not rows.documents:
             return
         with self._writing(f"save {len(rows.documents)} document(s)") as conn:
-            _delete_document_rows(conn, [row["id"] for row in rows.documents])
+            stored = _stored_ids(conn, [row["id"] for row in rows.documents])
+            _delete_documents(conn, stored, keep_documents=True)
             conn.execute(_upsert_documents(conn), rows.documents)
             seen_actors = (actor for analysis in latest for actor in analysis.actors)
             _upsert_actor_rows(conn, _merge_actors(seen_actors))
@@ -183,21 +181,20 @@ class Store:
 
     def delete_document(self, doc_id: str) -> None:
         with self._writing(f"delete document {doc_id!r}") as conn:
-            _delete_document_rows(conn, [doc_id])
-            conn.execute(delete(documents).where(documents.c.id == doc_id))
+            _delete_documents(conn, _stored_ids(conn, [doc_id]), keep_documents=False)
 
     def clone_document(self, doc_id: str, new_id: str, new_name: str) -> None:
         """Copy a document and all its rows under a new id and name (replacing new_id)."""
+        if new_id == doc_id:
+            raise StoreError(f"Cannot clone document {doc_id!r} onto itself.")
         with self._writing(f"clone document {doc_id!r}") as conn:
-            if conn.scalar(select(documents.c.id).where(documents.c.id == doc_id)) is None:
+            stored = _stored_ids(conn, [doc_id, new_id])
+            if doc_id not in stored:
                 raise StoreError(f"Cannot clone document {doc_id!r}: it is not in the store.")
-            _delete_document_rows(conn, [new_id])
-            conn.execute(delete(documents).where(documents.c.id == new_id))
-            _copy_rows(conn, documents, "id", doc_id, new_id, overrides={"name": new_name})
-            for child in (sentences, mentions, claims):
-                _copy_rows(conn, child, "doc_id", doc_id, new_id)
-            if _is_sqlite(conn):
-                conn.execute(_fts_rows_of(new_id))
+            _delete_documents(conn, stored - {doc_id}, keep_documents=False)
+            ids = {"old_id": doc_id, "new_id": new_id, "new_name": new_name}
+            for statement in _copy_statements(conn):
+                conn.execute(statement, ids)
 
     # --- actors --------------------------------------------------------------------
 
@@ -329,6 +326,21 @@ class Store:
 # --- engine --------------------------------------------------------------------------
 
 
+def _connected_engine(url: str, where: str) -> Engine:
+    """An engine that has connected once: a bad URL or server fails here, clearly."""
+    try:
+        engine = _create_engine(url)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Cannot open the database at {where}: {_reason(exc)}.") from exc
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"Cannot open the database at {where}: {_reason(exc)}.") from exc
+    return engine
+
+
 def _create_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
@@ -407,11 +419,11 @@ def _slice_matches(text_: str, start: int, end: int, expected: str) -> bool:
 class _AnalysisRows:
     """Analyses flattened into executemany parameter lists, one per table."""
 
-    documents: Rows = field(default_factory=list)
-    sentences: Rows = field(default_factory=list)
-    mentions: Rows = field(default_factory=list)
-    claims: Rows = field(default_factory=list)
-    fts: Rows = field(default_factory=list)
+    documents: _Rows = field(default_factory=list)
+    sentences: _Rows = field(default_factory=list)
+    mentions: _Rows = field(default_factory=list)
+    claims: _Rows = field(default_factory=list)
+    fts: _Rows = field(default_factory=list)
 
     @classmethod
     def of(cls, analyses: Iterable[Analysis]) -> _AnalysisRows:
@@ -488,7 +500,7 @@ def _claim_row(doc_id: str, document_text: str, claim: Claim) -> dict[str, Any]:
 # --- writing -------------------------------------------------------------------------
 
 
-def _insert(conn: Connection, table_: TableClause, rows: Rows) -> None:
+def _insert(conn: Connection, table_: TableClause, rows: _Rows) -> None:
     if rows:  # an empty executemany would insert one row of defaults
         conn.execute(insert(table_), rows)
 
@@ -498,28 +510,46 @@ def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[st
         yield items[offset : offset + size]
 
 
-def _delete_document_rows(conn: Connection, doc_ids: Sequence[str]) -> None:
-    """Delete the sentences, mentions, claims and FTS rows of these documents."""
+def _in_doc_ids(column: ColumnElement[str]) -> ColumnElement[bool]:
+    """`column IN :doc_ids`, one statement built once for any number of ids."""
+    return column.in_(bindparam("doc_ids", expanding=True))
+
+
+_SELECT_STORED_IDS = select(documents.c.id).where(_in_doc_ids(documents.c.id))
+# FTS5 cannot index doc_id, so this delete scans the whole table; it only runs
+# for documents already stored, which keeps first-time ingest linear.
+_DELETE_FTS_ROWS = delete(sentences_fts).where(_in_doc_ids(sentences_fts.c.doc_id))
+_DELETE_CHILD_ROWS = tuple(
+    delete(child).where(_in_doc_ids(child.c.doc_id)) for child in (claims, mentions, sentences)
+)
+_DELETE_DOCUMENTS = delete(documents).where(_in_doc_ids(documents.c.id))
+
+
+def _stored_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
+    """Which of these document ids are in the store."""
+    stored: set[str] = set()
     for chunk in _chunks(doc_ids):
-        if _is_sqlite(conn):
-            _delete_fts_rows(conn, chunk)
-        for child in (claims, mentions, sentences):
-            conn.execute(delete(child).where(child.c.doc_id.in_(chunk)))
+        stored.update(conn.scalars(_SELECT_STORED_IDS, {"doc_ids": list(chunk)}))
+    return stored
 
 
-def _delete_fts_rows(conn: Connection, doc_ids: Sequence[str]) -> None:
-    # FTS5 cannot index doc_id, so this delete scans the whole table; it runs
-    # only for documents already stored, which keeps first-time ingest linear.
-    stored = conn.scalars(select(documents.c.id).where(documents.c.id.in_(doc_ids))).all()
-    if stored:
-        conn.execute(delete(sentences_fts).where(sentences_fts.c.doc_id.in_(stored)))
+def _delete_documents(conn: Connection, stored: Collection[str], *, keep_documents: bool) -> None:
+    """Delete stored documents' sentences, mentions, claims and FTS rows (and themselves)."""
+    statements = [*_DELETE_CHILD_ROWS]
+    if _is_sqlite(conn):
+        statements.insert(0, _DELETE_FTS_ROWS)
+    if not keep_documents:
+        statements.append(_DELETE_DOCUMENTS)
+    for chunk in _chunks(sorted(stored)):
+        for statement in statements:
+            conn.execute(statement, {"doc_ids": list(chunk)})
 
 
 def _upsert(
     conn: Connection,
     table_: Table,
     keys: list[str],
-    updates: Callable[[Excluded], Mapping[str, ColumnElement[Any]]] | None,
+    updates: Callable[[_Excluded], Mapping[str, ColumnElement[Any]]] | None,
 ) -> Executable:
     """INSERT ... ON CONFLICT for the connection's engine (both spell it alike)."""
     if conn.dialect.name == "postgresql":
@@ -547,13 +577,14 @@ def _upsert_documents(conn: Connection) -> Executable:
 def _merge_actors(actors_: Iterable[Actor]) -> list[Actor]:
     """One actor per id, merged the way the database merges into a stored row.
 
-    PostgreSQL refuses an upsert that touches the same row twice in one statement.
+    PostgreSQL refuses an upsert that touches the same row twice in one statement;
+    sorting by id makes concurrent writers lock actor rows in the same order.
     """
     merged: dict[str, Actor] = {}
     for actor in actors_:
         known = merged.get(actor.id)
         merged[actor.id] = actor if known is None else _merge_actor(known, actor)
-    return list(merged.values())
+    return [merged[actor_id] for actor_id in sorted(merged)]
 
 
 def _merge_actor(known: Actor, new: Actor) -> Actor:
@@ -600,40 +631,41 @@ def _upsert_actor_rows(conn: Connection, actors_: Sequence[Actor]) -> None:
         conn.execute(_upsert(conn, actor_aliases, ["actor_id", "alias"], None), alias_rows)
 
 
-def _copy_rows(
-    conn: Connection,
-    table_: Table,
-    key: str,
-    old_id: str,
-    new_id: str,
-    overrides: Mapping[str, str] | None = None,
-) -> None:
-    """INSERT ... SELECT a document's rows of `table_` under a new document id."""
-    replaced = {key: new_id, **(overrides or {})}
-    copied: list[Column[Any]] = [
-        column
-        for column in table_.c
-        if not (column.primary_key and column.autoincrement is True)  # claims.id
-    ]
+def _copy_statement(table_: Table, key: str, replaced: Mapping[str, str]) -> Executable:
+    """INSERT ... SELECT of the rows of document :old_id in `table_`.
+
+    `replaced` maps a column to the bound parameter that replaces its value;
+    the autoincrement key (claims.id) is left to the database.
+    """
+    copied = [column for column in table_.c if column is not table_.autoincrement_column]
     values = [
-        literal(replaced[column.key], column.type) if column.key in replaced else column
+        bindparam(replaced[column.key], type_=column.type) if column.key in replaced else column
         for column in copied
     ]
-    conn.execute(
-        insert(table_).from_select(
-            [column.key for column in copied],
-            select(*values).where(table_.c[key] == old_id),
-        )
+    return insert(table_).from_select(
+        [column.key for column in copied],
+        select(*values).where(table_.c[key] == bindparam("old_id")),
     )
 
 
-def _fts_rows_of(doc_id: str) -> Executable:
-    return insert(sentences_fts).from_select(
-        ["text", "doc_id", "idx"],
-        select(sentences.c.text, sentences.c.doc_id, sentences.c.idx).where(
-            sentences.c.doc_id == doc_id
-        ),
-    )
+_COPY_ROWS = (
+    _copy_statement(documents, "id", {"id": "new_id", "name": "new_name"}),
+    *(
+        _copy_statement(child, "doc_id", {"doc_id": "new_id"})
+        for child in (sentences, mentions, claims)
+    ),
+)
+_COPY_FTS_ROWS = insert(sentences_fts).from_select(
+    ["text", "doc_id", "idx"],
+    select(sentences.c.text, sentences.c.doc_id, sentences.c.idx).where(
+        sentences.c.doc_id == bindparam("new_id")
+    ),
+)
+
+
+def _copy_statements(conn: Connection) -> tuple[Executable, ...]:
+    """The statements that clone a document, for the connection's engine."""
+    return (*_COPY_ROWS, _COPY_FTS_ROWS) if _is_sqlite(conn) else _COPY_ROWS
 
 
 # --- reading -------------------------------------------------------------------------
@@ -644,7 +676,8 @@ _CITED_CLAIM_COLUMNS = (
     claims.c.kind,
     claims.c.stance,
     claims.c.proposition,
-    claims.c.conditions,
+    # As text: most lists are empty, and spotting "[]" beats a JSON decode per row.
+    cast(claims.c.conditions, Text).label("conditions"),
     claims.c.modality,
     claims.c.negated,
     claims.c.speaker_id,
@@ -705,7 +738,7 @@ def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
         "kind": kind,
         "stance": stance,
         "proposition": proposition,
-        "conditions": tuple(conditions) if conditions else (),
+        "conditions": _conditions(conditions),
         "modality": modality,
         "negated": bool(negated),
         "speaker_id": speaker_id,
@@ -730,6 +763,10 @@ def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
         CitedClaim,
         {"claim": _trusted(Claim, claim), "evidence": _trusted(Evidence, evidence)},
     )
+
+
+def _conditions(stored: str) -> tuple[str, ...]:
+    return () if stored == "[]" else tuple(json.loads(stored))
 
 
 def _trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
@@ -762,7 +799,7 @@ def _actor_summaries_query() -> Select[Any]:
     stance_counts = (
         select(
             claims.c.actor_id,
-            func.count().label("claims"),
+            func.count(case((claims.c.kind == "stance", 1))).label("claims"),
         )
         .group_by(claims.c.actor_id)
         .subquery()
