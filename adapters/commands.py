@@ -57,7 +57,8 @@ I answer with cited briefs: every point quotes the articles verbatim.
 • who <topic>: who supports, opposes or conditions it, e.g. who troops
 • actors: the actors I know, with how often they are cited
 • help: this text
-In a direct message you can also ask: "what is Poland's position on troops?" or "where does France stand?\""""
+In a direct message you can also just ask, e.g. "what is Poland's position on troops?"
+or "where does France stand?\""""
 
 _ON_TOPIC = re.compile(r"^(?P<actor>.+?)(?:\s+(?:on|about|regarding|over)\s+(?P<topic>.+))?$", re.I)
 _QUESTIONS = (
@@ -138,7 +139,7 @@ def _question(text: str) -> Command:
 
 
 def _position(actor: str, topic: str | None) -> Command:
-    actor = actor.strip(" \"'“”")
+    actor = re.sub(r"^(?:of|for)\s+(?:the\s+)?", "", actor.strip(" \"'“”"), flags=re.I)
     try:
         request = BriefRequest(actor=actor, topic=topic.strip() if topic else None)
     except ValidationError:
