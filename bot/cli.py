@@ -75,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     actors.add_argument("--format", choices=("text", "json"), default="text")
     actors.set_defaults(handler=_actors)
 
+    chat = commands.add_parser("chat", help="ask as in chat, in the terminal")
+    chat.add_argument(
+        "--format",
+        choices=("text", "slack", "discord"),
+        default="text",
+        help="slack/discord print the exact payloads the chat adapters would send",
+    )
+    chat.add_argument("message", nargs="*", help="answer this one message and exit")
+    chat.set_defaults(handler=_chat)
+
     evaluate = commands.add_parser("eval", help="score the engine against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True)
     evaluate.add_argument("articles", type=Path)
@@ -129,6 +139,18 @@ def _who(args: argparse.Namespace, settings: Settings) -> int:
 def _actors(args: argparse.Namespace, settings: Settings) -> int:
     summaries = _service(args, settings).actors()
     print((actors_to_json if args.format == "json" else actors_to_text)(summaries))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    # imported here: the chat surfaces' rendering is not needed by the other commands
+    from adapters.console import interactive_lines, respond, run_repl
+
+    service = _service(args, settings)
+    if args.message:
+        print(respond(service, " ".join(args.message), args.format))
+        return 0
+    run_repl(service, interactive_lines(sys.stdin, sys.stdout), print, args.format)
     return 0
 
 

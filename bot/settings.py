@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_NAME = "briefbot.db"
@@ -53,3 +53,52 @@ def sqlite_url(path: Path) -> str:
 def load_settings(env_file: str | None = ".env") -> Settings:
     """Read settings; `env_file=None` ignores any `.env` (tests)."""
     return Settings(_env_file=env_file)
+
+
+class SlackSettings(BaseSettings):
+    """Slack app credentials and endpoints (the names Bolt itself uses)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SLACK_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None  # set it to use Socket Mode instead of HTTP
+    api_url: str = "https://slack.com/api/"
+    http_host: str = "0.0.0.0"  # noqa: S104 - the events endpoint must be reachable by Slack
+    http_port: int = 3000
+    http_path: str = "/slack/events"
+
+    def off_reason(self) -> str | None:
+        """Why Slack cannot start, in one line; None when it can."""
+        if self.bot_token is None:
+            return "SLACK_BOT_TOKEN not set"
+        if self.app_token is None and self.signing_secret is None:
+            return "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP) set"
+        return None
+
+
+class DiscordSettings(BaseSettings):
+    """Discord bot credentials and endpoints."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DISCORD_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    token: SecretStr | None = None
+    api_url: str = "https://discord.com/api/v10"
+    gateway_url: str | None = None  # default: the gateway Discord's API names
+    guild_id: int | None = None  # sync commands to one server at once while developing
+
+    def off_reason(self) -> str | None:
+        """Why Discord cannot start, in one line; None when it can."""
+        return "DISCORD_TOKEN not set" if self.token is None else None
+
+
+def load_slack_settings(env_file: str | None = ".env") -> SlackSettings:
+    return SlackSettings(_env_file=env_file)
+
+
+def load_discord_settings(env_file: str | None = ".env") -> DiscordSettings:
+    return DiscordSettings(_env_file=env_file)

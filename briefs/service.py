@@ -156,6 +156,14 @@ class BriefingService:
         """Known actors with their claim and document counts."""
         return self.store.actor_summaries()
 
+    def suggest_actors(self, prefix: str, *, limit: int = 25) -> list[ActorRef]:
+        """Actors with positions whose name starts with (or contains) `prefix`: autocomplete."""
+        wanted = prefix.casefold().strip()
+        names = [s.actor for s in self.actors()]
+        starts = [a for a in names if a.name.casefold().startswith(wanted)]
+        contains = [a for a in names if wanted in a.name.casefold() and a not in starts]
+        return (starts + contains)[:limit]
+
 
 def _batches(items: Iterable[Analysis], size: int) -> Iterator[list[Analysis]]:
     batch: list[Analysis] = []

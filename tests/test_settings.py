@@ -7,15 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, load_settings
+from bot.settings import DiscordSettings, Settings, SlackSettings, load_settings
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[1] / ".env.example"
 
 
 def test_env_example_documents_every_setting_and_nothing_else() -> None:
     """.env.example and the Settings fields name the same variables."""
-    documented = set(re.findall(r"^(BRIEFBOT_[A-Z_]+)=", ENV_EXAMPLE.read_text("utf-8"), re.M))
-    fields = {f"BRIEFBOT_{name.upper()}" for name in Settings.model_fields}
+    documented = set(re.findall(r"^([A-Z][A-Z_]+)=", ENV_EXAMPLE.read_text("utf-8"), re.M))
+    fields = {
+        f"{prefix}{name.upper()}"
+        for prefix, settings in (
+            ("BRIEFBOT_", Settings),
+            ("SLACK_", SlackSettings),
+            ("DISCORD_", DiscordSettings),
+        )
+        for name in settings.model_fields
+    }
     assert documented == fields
 
 
