@@ -54,7 +54,6 @@ _GROUP_NOUNS = frozenset(
         "bloc",
     }
 )
-_FACT_NOUNS = frozenset({"fact", "news", "announcement", "confirmation", "assurance", "decision"})
 _GROUP_DETERMINERS = frozenset({"those", "these", "this", "that", "the"})
 
 
@@ -151,7 +150,11 @@ class SentenceReader:
     # --- speakers ------------------------------------------------------------
 
     def _speaker(self, ctx: SentenceContext, frames: list[Token]) -> Speaker | None:
-        found = [self._speaker_of(_subject(f), ctx) for f in frames]
+        # "…, which Carney announced would continue": a relative clause's speaker is not the
+        # sentence's
+        found = [
+            self._speaker_of(_subject(f), ctx) for f in frames if f.dep_ not in ("relcl", "acl")
+        ]
         found += [self._speaker_of(t, ctx) for t in _according_to(ctx.unit.span)]
         people = [s for s in found if s is not None and s.person is not None]
         others = [s for s in found if s is not None]
@@ -490,9 +493,11 @@ def _is_location(token: Token, chain: set[int], index: dict[int, TokenMention]) 
 
 
 def _states_a_fact(head: Token) -> bool:
-    """ "the fact that Poland will not send troops" asserts what it reports."""
+    """ "the fact that Poland will not send troops", "sources that Ankara would take part":
+    a noun's that-clause with its own subject reports something, unlike a relative clause
+    (whose "that" is itself the subject or object)."""
     marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in head.children)
-    return head.dep_ == "acl" and marked and head.head.lemma_.lower() in _FACT_NOUNS
+    return head.dep_ == "acl" and marked
 
 
 def _impersonal(head: Token) -> bool:
@@ -500,6 +505,8 @@ def _impersonal(head: Token) -> bool:
     subject = _subject(head)
     if subject is None:
         return True
+    if subject.dep_ == "csubj":
+        return False  # "sending soldiers would force Canada to …" is an analysis, not a position
     noun = subject.lemma_.lower()
     return noun not in _GROUP_NOUNS and subject.ent_type_ not in ("PERSON", "NORP", "GPE", "ORG")
 

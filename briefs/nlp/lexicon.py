@@ -112,6 +112,12 @@ def _cues(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+# Withholding details is no stance: "did not specify how many troops", "declined to name them".
+WITHHELD_DETAILS = _cues(
+    r"(?:\bnot|n['’]t|\bdeclin\w*\s+to)\s+(?:specify|say|disclose|reveal|name|give|detail)\s+"
+    r"(?:\w+\s+){0,4}?(?:how\s+(?:many|much|large|big)|which|when|where|the\s+(?:number|size|names?|countries))\b",
+)
+
 UNDECIDED = _cues(
     r"\btoo\s+early\b",
     r"\bpremature\b",
@@ -205,7 +211,7 @@ SUPPORTS = _cues(
     r"\btake\s+part\b",
     r"\bjoin\w*\b",
     r"\bcontribut\w*\b",
-    r"\bsend\w*\b",
+    r"\bsen[dt]\w*\b",
     r"\bdeploy\w*\b",
     r"\bprovid\w*\b",
     r"\bhub\b|\bcent(?:re|er)\b",
@@ -247,8 +253,15 @@ STANCE_NOUNS = frozenset(
 
 # Contracted negative modals, read as their modal: "won't" is "will" + "not".
 CONTRACTED_MODALS = {
-    "won't": "will", "wouldn't": "would", "can't": "can", "cannot": "can", "couldn't": "could",
-    "shouldn't": "should", "mustn't": "must", "mightn't": "might", "shan't": "shall",
+    "won't": "will",
+    "wouldn't": "would",
+    "can't": "can",
+    "cannot": "can",
+    "couldn't": "could",
+    "shouldn't": "should",
+    "mustn't": "must",
+    "mightn't": "might",
+    "shan't": "shall",
 }
 
 MODALS = ("will", "would", "could", "might", "may", "must", "should", "shall", "can")

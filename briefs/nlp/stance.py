@@ -46,6 +46,8 @@ def read_stance(
 
 
 def _stance(core: str, negated: bool) -> Stance | None:
+    if lexicon.WITHHELD_DETAILS.search(core):
+        return None
     if lexicon.UNDECIDED.search(core):
         return "undecided"
     if lexicon.NEGATED_RELUCTANCE.search(core):
@@ -70,7 +72,7 @@ def _negates_refusal(core: str) -> bool:
 
 def _modality(core: str) -> str | None:
     for word in core.lower().replace("’", "'").split():
-        word = word.strip(",;:.!?\"")
+        word = word.strip(',;:.!?"')
         if word in lexicon.MODALS:
             return word
         if word in lexicon.CONTRACTED_MODALS:

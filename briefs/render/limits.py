@@ -26,3 +26,7 @@ DISCORD_FIELD_VALUE_MAX = 1024  # discord.py Embed.add_field: value "up to 1024 
 DISCORD_FOOTER_MAX = 2048  # discord.py Embed.set_footer: "up to 2048 characters"
 DISCORD_EMBED_TOTAL_MAX = 6000  # discord.py Embed.__len__; Discord counts it per message too
 DISCORD_EMBEDS_PER_MESSAGE_MAX = 10  # discord.py Messageable.send: embeds "a maximum of 10"
+
+# --- ours --------------------------------------------------------------------------
+
+MAX_MESSAGES_PER_REPLY = 3  # ours: past this a reply ends "+N more" rather than flood a channel

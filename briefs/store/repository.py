@@ -257,8 +257,8 @@ class Store:
         if not include_context:
             query = query.where(claims.c.kind == "stance")
         with self._reading(f"read the claims of {actor_id!r}") as conn:
-            rows = conn.execute(query).all()
-        return [_cited_claim_from_row(row) for row in rows]
+            # Built while streaming: each row is freed as soon as it is used.
+            return [_cited_claim_from_row(row) for row in conn.execute(query)]
 
     def cited_claims_for_propositions(
         self, propositions: Collection[str], *, since: dt.date | None = None
@@ -273,15 +273,17 @@ class Store:
             .where(claims.c.kind == "stance", claims.c.proposition.in_(list(propositions)))
             .order_by(actors.c.id)
         )
+        refs: dict[str, ActorRef] = {}  # one shared (immutable) ref per actor
+        found: list[tuple[ActorRef, CitedClaim]] = []
         with self._reading("read claims on propositions") as conn:
-            rows = conn.execute(query).all()
-        return [
-            (
-                _trusted(ActorRef, {"id": row[-3], "name": row[-2], "kind": row[-1]}),
-                _cited_claim_from_row(row),
-            )
-            for row in rows
-        ]
+            for row in conn.execute(query):
+                actor_id, name, kind = row[-3:]
+                if actor_id not in refs:
+                    refs[actor_id] = _trusted(
+                        ActorRef, {"id": actor_id, "name": name, "kind": kind}
+                    )
+                found.append((refs[actor_id], _cited_claim_from_row(row)))
+        return found
 
     # --- search --------------------------------------------------------------------
 
