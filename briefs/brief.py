@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -21,6 +21,7 @@ from briefs.models import (
     Brief,
     BriefRequest,
     CitedClaim,
+    ClaimGroup,
     Evidence,
     Point,
     SourceRef,
@@ -251,12 +252,26 @@ def point_subject(point: Point, name: str) -> str:
 
 
 def build_point(
-    name: str, proposition: str, stance: Stance, claims: Sequence[CitedClaim], topics: TopicCatalog
+    name: str,
+    proposition: str,
+    stance: Stance,
+    claims: Sequence[CitedClaim],
+    topics: TopicCatalog,
+    *,
+    quotes: int,
+    group: ClaimGroup | None = None,
 ) -> Point:
-    """One point from every claim stating `stance` on `proposition`."""
+    """One point from the claims stating `stance` on `proposition`.
+
+    `group` is the store's count of all such claims when `claims` holds only the newest
+    of them; dates and totals then come from it.
+    """
     chronological = sorted(claims, key=oldest_first_claim)
     conditions = merge_conditions(c.claim.conditions for c in chronological)
     dates = [claim_date(c) for c in claims]
+    evidence = evidence_newest_first(claims)
+    if group is not None:
+        dates += [group.first_seen, group.last_seen]
     return Point(
         stance=stance,
         proposition=proposition,
@@ -265,7 +280,8 @@ def build_point(
         speakers=rank_speakers(chronological),
         first_seen=_earliest(dates),
         last_seen=_latest(dates),
-        evidence=evidence_newest_first(claims),
+        evidence=evidence[:quotes],
+        evidence_total=group.total if group is not None else len(evidence),
     )
 
 
@@ -285,19 +301,19 @@ def current_stances(claims: Sequence[CitedClaim]) -> dict[str, Stance]:
     return {p: latest_stance(group) for p, group in by_proposition.items()}
 
 
-def _document_count(point: Point) -> int:
-    return len({e.document for e in point.evidence})
-
-
-def order_points(points: Iterable[Point], current: dict[str, Stance]) -> list[Point]:
+def order_points(
+    points: Iterable[Point],
+    current: dict[str, Stance],
+    documents: Mapping[tuple[str, Stance], int],
+) -> list[Point]:
     """Current stances first, then the most widely cited (documents, then quotes), the most
     recent, by proposition."""
     return sorted(
         points,
         key=lambda p: (
             current.get(p.proposition) != p.stance,
-            -_document_count(p),
-            -len(p.evidence),
+            -documents.get((p.proposition, p.stance), 0),
+            -p.evidence_total,
             newest_first(p.last_seen),
             p.proposition,
             STANCES.index(p.stance),
@@ -450,16 +466,36 @@ def build_brief(
     request: BriefRequest,
     *,
     topics: TopicCatalog,
+    groups: Sequence[ClaimGroup] = (),
 ) -> Brief:
-    """An actor's cited positions as the request asks for them."""
+    """An actor's cited positions as the request asks for them.
+
+    `claims` may be only the newest claims of each (proposition, stance) when the store
+    also passes `groups`, its counts over all of them: briefs stay fast on big stores.
+    """
     selected = select_claims(claims, topic=request.topic, since=request.since, topics=topics)
     current = current_stances(selected)
+    counted = {(g.proposition, g.stance): g for g in groups}
+    grouped = group_claims(selected)
+    documents = {
+        key: counted[key].documents if key in counted else len({c.evidence.document for c in group})
+        for key, group in grouped.items()
+    }
     points = order_points(
         (
-            build_point(actor.name, proposition, stance, group, topics)
-            for (proposition, stance), group in group_claims(selected).items()
+            build_point(
+                actor.name,
+                proposition,
+                stance,
+                group,
+                topics,
+                quotes=request.quotes_per_point,
+                group=counted.get((proposition, stance)),
+            )
+            for (proposition, stance), group in grouped.items()
         ),
         current,
+        documents,
     )
     kept = points[: request.limit]
     kept_propositions = {p.proposition for p in kept}

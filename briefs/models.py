@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Stance = Literal["supports", "opposes", "conditional", "undecided"]
 ActorKind = Literal["country", "organisation", "person"]
@@ -157,7 +157,11 @@ class CitedClaim(Frozen):
 
 
 class Point(Frozen):
-    """One merged position: every citation that states the same stance on a proposition."""
+    """One merged position: the citations that state the same stance on a proposition.
+
+    `evidence` holds the newest citations (as many as the request allows);
+    `evidence_total` counts them all, so a renderer can say "+N more".
+    """
 
     stance: Stance
     proposition: str
@@ -167,6 +171,24 @@ class Point(Frozen):
     first_seen: dt.date | None = None
     last_seen: dt.date | None = None
     evidence: tuple[Evidence, ...]
+    evidence_total: int = Field(default=-1, validate_default=True)
+
+    @field_validator("evidence_total")
+    @classmethod
+    def _at_least_shown(cls, value: int, info: ValidationInfo) -> int:
+        shown = len(info.data.get("evidence", ()))
+        return max(value, shown)
+
+
+class ClaimGroup(Frozen):
+    """What the store counts of one actor's claims with one stance on one proposition."""
+
+    proposition: str
+    stance: Stance
+    total: int  # citations
+    documents: int  # distinct documents citing it
+    first_seen: dt.date | None
+    last_seen: dt.date | None
 
 
 class StanceChange(Frozen):
@@ -198,6 +220,7 @@ class BriefRequest(Frozen):
     topic: str | None = None
     since: dt.date | None = None
     limit: int = Field(default=8, ge=1, le=50)
+    quotes_per_point: int = Field(default=20, ge=1, le=1000)  # newest citations kept per point
 
 
 class Brief(Frozen):

@@ -50,6 +50,7 @@ POINT_KEYS = {
     "first_seen",
     "last_seen",
     "evidence",
+    "evidence_total",
 }
 CHANGE_KEYS = {
     "proposition",
@@ -151,6 +152,8 @@ def check_point(point: dict[str, Any]) -> None:
     check_date(point["first_seen"])
     check_date(point["last_seen"])
     assert isinstance(point["evidence"], list) and point["evidence"]
+    assert isinstance(point["evidence_total"], int)
+    assert point["evidence_total"] >= len(point["evidence"])
     for item in point["evidence"]:
         check_evidence(item)
 

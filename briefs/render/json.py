@@ -63,6 +63,7 @@ def point_json(point: Point) -> JsonObject:
         "first_seen": date_text(point.first_seen),
         "last_seen": date_text(point.last_seen),
         "evidence": [evidence_json(e) for e in point.evidence],
+        "evidence_total": point.evidence_total,
     }
 
 
