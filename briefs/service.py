@@ -33,6 +33,8 @@ from briefs.store import Store
 from briefs.topics import TopicCatalog
 
 SAVE_BATCH = 32  # analyses written per transaction during ingest
+# A matrix row shows an actor's latest stance; its newest claims are all it needs.
+MATRIX_CLAIMS_PER_ACTOR = 12
 
 
 class IngestReport(Frozen):
@@ -140,16 +142,22 @@ class BriefingService:
     def brief(self, request: BriefRequest) -> Brief:
         """The cited brief for one actor."""
         actor = self.resolve_actor(request.actor)
-        claims = self.store.cited_claims(actor.id, since=request.since)
+        # only the newest quotes of each point are read; the store counts the rest
+        claims = self.store.cited_claims(
+            actor.id, since=request.since, per_group=request.quotes_per_point
+        )
+        groups = self.store.claim_groups(actor.id, since=request.since)
         ref = ActorRef(id=actor.id, name=actor.name, kind=actor.kind)
-        return build_brief(ref, claims, request, topics=self.topics)
+        return build_brief(ref, claims, request, topics=self.topics, groups=groups)
 
     def matrix(self, topic: str, *, since: dt.date | None = None) -> StanceMatrix:
         """Who supports, opposes or conditions a topic."""
         propositions = {t.proposition for t in self.topics.matching(topic)}
         if not propositions:
             raise UnknownTopicError(topic, tuple(t.id for t in self.topics.topics))
-        rows = self.store.cited_claims_for_propositions(propositions, since=since)
+        rows = self.store.cited_claims_for_propositions(
+            propositions, since=since, per_actor=MATRIX_CLAIMS_PER_ACTOR, collectives_only=True
+        )
         return build_matrix(topic, rows, topics=self.topics)
 
     def actors(self) -> list[ActorSummary]:

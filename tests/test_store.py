@@ -34,7 +34,7 @@ from briefs.models import (
     Stance,
 )
 from briefs.store import Store
-from briefs.store.repository import fts5_query
+from briefs.store.repository import _trusted, fts5_query
 from briefs.store.schema import metadata
 
 POSTGRES_URL_VARIABLE = "BRIEFBOT_TEST_POSTGRES_URL"
@@ -406,6 +406,17 @@ def test_sqlite_search_folds_diacritics(sqlite_backend: Backend) -> None:
 
 def test_fts5_query_quotes_every_term() -> None:
     assert fts5_query('NEAR(a b) say "no" * -') == '"NEAR(a" "b)" "say" """no"""'
+
+
+def test_trusted_models_carry_what_model_construct_sets() -> None:
+    # Guards the read path's shortcut against pydantic changing its internals.
+    values = dict(sample().claims[0])
+    built = _trusted(Claim, dict(values))
+    reference = Claim.model_construct(**values)
+
+    for attribute in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
+        assert getattr(built, attribute) == getattr(reference, attribute)
+    assert built.__pydantic_private__ == reference.__pydantic_private__
 
 
 # --- claims ----------------------------------------------------------------------------

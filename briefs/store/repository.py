@@ -31,6 +31,7 @@ from sqlalchemy import (
     cast,
     create_engine,
     delete,
+    distinct,
     event,
     func,
     insert,
@@ -53,6 +54,7 @@ from briefs.models import (
     Analysis,
     CitedClaim,
     Claim,
+    ClaimGroup,
     Document,
     Evidence,
     Mention,
@@ -251,28 +253,80 @@ class Store:
         *,
         since: dt.date | None = None,
         include_context: bool = False,
+        per_group: int | None = None,
     ) -> list[CitedClaim]:
-        """An actor's claims with their evidence, newest first (unknown dates last)."""
+        """An actor's claims with their evidence, newest first (unknown dates last).
+
+        `per_group` keeps only the newest claims of each (proposition, stance): a brief
+        shows a few quotes per point, and on a big store an actor has thousands.
+        """
         query = _cited_claims_query(since).where(claims.c.actor_id == actor_id)
         if not include_context:
             query = query.where(claims.c.kind == "stance")
+        if per_group is not None:
+            query = _newest_per_partition(query, (claims.c.proposition, claims.c.stance), per_group)
         with self._reading(f"read the claims of {actor_id!r}") as conn:
             # Built while streaming: each row is freed as soon as it is used.
             return [_cited_claim_from_row(row) for row in conn.execute(query)]
 
+    def claim_groups(self, actor_id: str, *, since: dt.date | None = None) -> list[ClaimGroup]:
+        """Counts and dates of an actor's stance claims per (proposition, stance)."""
+        query = (
+            select(
+                claims.c.proposition,
+                claims.c.stance,
+                func.count(),
+                func.count(distinct(claims.c.doc_id)),
+                func.min(claims.c.date),
+                func.max(claims.c.date),
+            )
+            .where(claims.c.actor_id == actor_id, claims.c.kind == "stance")
+            .group_by(claims.c.proposition, claims.c.stance)
+        )
+        if since is not None:
+            query = query.where(claims.c.date >= since)
+        with self._reading(f"count the claims of {actor_id!r}") as conn:
+            return [
+                ClaimGroup(
+                    proposition=proposition,
+                    stance=stance,
+                    total=total,
+                    documents=documents_,
+                    first_seen=first,
+                    last_seen=last,
+                )
+                for proposition, stance, total, documents_, first, last in conn.execute(query)
+            ]
+
     def cited_claims_for_propositions(
-        self, propositions: Collection[str], *, since: dt.date | None = None
+        self,
+        propositions: Collection[str],
+        *,
+        since: dt.date | None = None,
+        per_actor: int | None = None,
+        collectives_only: bool = False,
     ) -> list[tuple[ActorRef, CitedClaim]]:
-        """Stance claims on any of these propositions, by any known actor."""
+        """Stance claims on any of these propositions, by any known actor.
+
+        `per_actor` keeps each actor's newest claims only, and `collectives_only` leaves
+        people out: the stance matrix needs no more, and reads far less on a big store.
+        """
         if not propositions:
             return []
         query = (
             _cited_claims_query(since)
-            .add_columns(actors.c.id, actors.c.name, actors.c.kind)
+            .add_columns(
+                actors.c.id.label("actor_ref_id"),
+                actors.c.name.label("actor_name"),
+                actors.c.kind.label("actor_kind"),
+            )
             .join(actors, actors.c.id == claims.c.actor_id)
             .where(claims.c.kind == "stance", claims.c.proposition.in_(list(propositions)))
-            .order_by(actors.c.id)
         )
+        if collectives_only:
+            query = query.where(actors.c.kind != "person")
+        if per_actor is not None:
+            query = _newest_per_partition(query, (claims.c.actor_id,), per_actor)
         refs: dict[str, ActorRef] = {}  # one shared (immutable) ref per actor
         found: list[tuple[ActorRef, CitedClaim]] = []
         with self._reading("read claims on propositions") as conn:
@@ -711,6 +765,33 @@ def _cited_claims_query(since: dt.date | None) -> Select[Any]:
     if since is not None:
         query = query.where(claims.c.date >= since)  # NULL dates drop out here
     return query
+
+
+def _newest_first(columns: ReadOnlyColumnCollection[str, Any]) -> tuple[Any, ...]:
+    """The evidence order: newest first, unknown dates last, then document and position."""
+    return (columns.date.desc().nulls_last(), columns.name, columns.start)
+
+
+def _newest_per_partition(
+    query: Select[Any], partition: Sequence[ColumnElement[Any]], limit: int
+) -> Select[Any]:
+    """The same rows and order, keeping the `limit` newest of each partition (SQL window)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=list(partition),
+            order_by=(
+                claims.c.date.desc().nulls_last(),
+                documents.c.name,
+                claims.c.start,
+                claims.c.id,
+            ),
+        )
+        .label("newest_rank")
+    )
+    ranked = query.add_columns(rank).order_by(None).subquery()
+    kept = [c for c in ranked.c if c.key != "newest_rank"]
+    return select(*kept).where(ranked.c.newest_rank <= limit).order_by(*_newest_first(ranked.c))
 
 
 def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
