@@ -3,7 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 from briefs.brief import build_brief, merge_conditions, point_subject
-from briefs.models import ActorRef, Brief, BriefRequest, CitedClaim, Claim, Evidence, Stance
+from briefs.models import (
+    ActorRef,
+    Brief,
+    BriefRequest,
+    CitedClaim,
+    Claim,
+    ClaimGroup,
+    Evidence,
+    Stance,
+)
 from briefs.topics import Topic, TopicCatalog
 
 POLAND = ActorRef(id="poland", name="Poland", kind="country")
@@ -331,3 +340,41 @@ def test_a_topic_of_short_words_matches_whole_words_only() -> None:
         cited(proposition="defend Europe", document="b.txt"),
     ]
     assert [p.proposition for p in make(claims, topic="EU").points] == ["join the EU"]
+
+
+def test_a_point_shows_the_newest_quotes_and_counts_them_all() -> None:
+    """quotes_per_point keeps the newest citations; evidence_total counts every one."""
+    claims = [cited(date=f"2025-12-{day:02d}", document=f"d{day}.txt") for day in range(1, 11)]
+    point = make(claims, quotes_per_point=3).points[0]
+    assert [e.document for e in point.evidence] == ["d10.txt", "d9.txt", "d8.txt"]
+    assert point.evidence_total == 10
+    assert point.first_seen == dt.date(2025, 12, 1)
+
+
+def test_store_group_counts_give_totals_dates_and_order() -> None:
+    """With the store's ClaimGroups, totals and first-seen dates cover unread claims too."""
+    claims = [cited(date="2026-01-06", document="a.txt"), cited("opposes", document="b.txt")]
+    groups = [
+        ClaimGroup(
+            proposition=TROOPS,
+            stance="supports",
+            total=40,
+            documents=30,
+            first_seen=dt.date(2024, 5, 1),
+            last_seen=dt.date(2026, 1, 6),
+        ),
+        ClaimGroup(
+            proposition=TROOPS,
+            stance="opposes",
+            total=2,
+            documents=2,
+            first_seen=dt.date(2026, 1, 6),
+            last_seen=dt.date(2026, 1, 6),
+        ),
+    ]
+    request = BriefRequest(actor="poland")
+    brief = build_brief(POLAND, claims, request, topics=TOPICS, groups=groups)
+    supports = next(p for p in brief.points if p.stance == "supports")
+    assert (supports.evidence_total, supports.first_seen) == (40, dt.date(2024, 5, 1))
+    assert len(supports.evidence) == 1
+    assert brief.points[0].stance == "supports"  # 30 documents outrank 2

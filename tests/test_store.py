@@ -657,3 +657,75 @@ def test_reading_a_database_without_tables_raises_store_error(tmp_path: Path) ->
         store.cited_claims("poland")
 
     assert isinstance(raised.value.__cause__, SQLAlchemyError)
+
+
+# --- reading big stores: newest per group, group counts, matrix caps --------------------
+
+
+def _opposing_and_supporting() -> Analysis:
+    lines = [
+        "Poland agreed in January.",
+        "Poland agreed in March.",
+        "Poland refused in May.",
+        "Poland refused in June.",
+        "Poland refused again.",
+    ]
+    dates = [dt.date(2024, 1, 10), dt.date(2024, 3, 1), dt.date(2024, 5, 2), dt.date(2024, 6, 3)]
+    return analysis(
+        "doc-g",
+        lines,
+        [
+            Said("poland", lines[0], date=dates[0]),
+            Said("poland", lines[1], date=dates[1]),
+            Said("poland", lines[2], "opposes", date=dates[2]),
+            Said("poland", lines[3], "opposes", date=dates[3]),
+            Said("poland", lines[4], "opposes", date=None),
+            Said("antonio-costa", lines[0], date=dates[0]),
+        ],
+    )
+
+
+def test_per_group_keeps_the_newest_claims_of_each_stance(store: Store) -> None:
+    """per_group=1 keeps one claim per (proposition, stance): the newest, in evidence order."""
+    store.save_analysis(_opposing_and_supporting())
+
+    kept = store.cited_claims("poland", per_group=1)
+
+    assert [(c.claim.stance, c.claim.date) for c in kept] == [
+        ("opposes", dt.date(2024, 6, 3)),
+        ("supports", dt.date(2024, 3, 1)),
+    ]
+    assert len(store.cited_claims("poland", per_group=2)) == 4
+    assert len(store.cited_claims("poland")) == 5
+
+
+def test_claim_groups_count_every_claim_and_span_their_dates(store: Store) -> None:
+    """Totals, distinct documents and first/last dates per (proposition, stance)."""
+    store.save_analysis(_opposing_and_supporting())
+    store.clone_document("doc-g", "doc-h", "doc-h.txt")
+
+    groups = {(g.proposition, g.stance): g for g in store.claim_groups("poland")}
+
+    assert set(groups) == {(TROOPS, "supports"), (TROOPS, "opposes")}
+    supports, opposes = groups[(TROOPS, "supports")], groups[(TROOPS, "opposes")]
+    assert (supports.total, supports.documents) == (4, 2)
+    assert (supports.first_seen, supports.last_seen) == (dt.date(2024, 1, 10), dt.date(2024, 3, 1))
+    assert (opposes.total, opposes.documents) == (6, 2)
+    assert opposes.last_seen == dt.date(2024, 6, 3)
+    assert {g.stance for g in store.claim_groups("poland", since=dt.date(2024, 4, 1))} == {
+        "opposes"
+    }
+
+
+def test_matrix_rows_can_be_capped_per_actor_and_leave_people_out(store: Store) -> None:
+    """per_actor keeps each actor's newest claims; collectives_only drops people."""
+    store.save_analysis(_opposing_and_supporting())
+
+    capped = store.cited_claims_for_propositions([TROOPS], per_actor=2, collectives_only=True)
+
+    assert [(ref.id, c.claim.date) for ref, c in capped] == [
+        ("poland", dt.date(2024, 6, 3)),
+        ("poland", dt.date(2024, 5, 2)),
+    ]
+    everyone = store.cited_claims_for_propositions([TROOPS])
+    assert {ref.id for ref, _ in everyone} == {"poland", "antonio-costa"}
