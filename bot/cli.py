@@ -61,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     position.add_argument("actor")
     position.add_argument("--topic")
     position.add_argument("--since", type=_date)
-    position.add_argument("--limit", type=int, default=8)
+    position.add_argument("--limit", type=int, default=8, help="points to show (default 8)")
+    position.add_argument(
+        "--quotes", type=int, default=20, help="newest quotes per point (default 20)"
+    )
     position.add_argument("--format", choices=FORMATS, default="text")
     position.set_defaults(handler=_position)
 
@@ -118,7 +121,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _position(args: argparse.Namespace, settings: Settings) -> int:
-    request = BriefRequest(actor=args.actor, topic=args.topic, since=args.since, limit=args.limit)
+    request = BriefRequest(
+        actor=args.actor,
+        topic=args.topic,
+        since=args.since,
+        limit=args.limit,
+        quotes_per_point=args.quotes,
+    )
     brief = _service(args, settings).brief(request)
     render: dict[str, Callable[[Brief], str]] = {
         "text": brief_to_text,

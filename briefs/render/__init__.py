@@ -1,8 +1,10 @@
-"""Renderers: a brief, a stance matrix or an actor list as text, Markdown or JSON.
+"""Renderers: a brief, a stance matrix or an actor list as text, Markdown, JSON, Slack or Discord.
 
-Every renderer is a pure `str` function in its own module (`text`, `markdown`,
-`json`). This package holds what they share: how a date, an attribution and a
-single-line quote are spelled. Missing values are left out, never shown as "None".
+Every renderer is a pure function in its own module (`text`, `markdown`, `json`,
+`slack`, `discord`). This package holds what they share: how a date, an attribution
+and a single-line quote are spelled, and, for the chat platforms, how a reply is cut
+into messages that keep the limits in `limits`. Missing values are left out, never
+shown as "None".
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ def clip_escaped(text: str, limit: int, escape: Callable[[str], str]) -> str:
         escaped = escape(clip(text, cut))
         if len(escaped) <= limit:
             return escaped
-        cut -= len(escaped) - limit
+        # shrink in proportion: escaping can triple the text (& -> &amp;)
+        cut = min(cut - 1, cut * limit // len(escaped))
 
 
 def join_within(parts: Sequence[str], limit: int, sep: str = ", ") -> str:
@@ -250,8 +253,9 @@ def fixed(chunk: Chunk[T]) -> Layout[T]:
 
 def pack(
     layouts: Sequence[Layout[T]], *, first: Room, fresh: Room, max_messages: int
-) -> list[list[T]] | None:
-    """Chunks in order over at most `max_messages` messages, or None when they do not fit.
+) -> tuple[list[list[T]], int]:
+    """Chunks in order over at most `max_messages` messages, and how many were placed
+    before one did not fit.
 
     A chunk goes into the current message unless a fresh one would show more of it,
     so a point is moved whole rather than shown short; in the last message it is
@@ -259,7 +263,7 @@ def pack(
     """
     messages: list[list[T]] = [[]]
     room = first
-    for layout in layouts:
+    for placed, layout in enumerate(layouts):
         chunk = layout(room)
         if chunk is None or chunk.dropped:
             best = layout(fresh)
@@ -268,12 +272,12 @@ def pack(
                     messages.append([])
                     room, chunk = fresh, best
                 elif chunk is not None and chunk.shown == 0:
-                    return None
+                    chunk = None
         if chunk is None:
-            return None
+            return messages, placed
         messages[-1].extend(chunk.items)
         room = Room(room.items - len(chunk.items), room.chars - chunk.chars)
-    return messages
+    return messages, len(layouts)
 
 
 def fit_points(
@@ -290,11 +294,15 @@ def fit_points(
     The tail (changes, sources, "+N more points") must fit in a fresh message each,
     so with no points at all everything fits in `max_messages` >= 3.
     """
-    for shown in range(len(points), -1, -1):
+    shown = len(points)
+    while shown >= 0:
         layouts = [head, *points[:shown], *tail(len(points) - shown)]
-        packed = pack(layouts, first=first, fresh=fresh, max_messages=max_messages)
-        if packed is not None:
-            return packed
+        messages, placed = pack(layouts, first=first, fresh=fresh, max_messages=max_messages)
+        if placed == len(layouts):
+            return messages
+        # layouts are placed greedily in order, so a point that failed fails with any tail;
+        # when the tail failed, one point fewer makes room for it
+        shown = placed - 1 if placed <= shown else shown - 1
     raise ValueError("a brief's head and tail must each fit in a message")
 
 

@@ -130,6 +130,24 @@ def embed_chars(embed: Embed) -> int:
     )
 
 
+def make_embed(
+    *,
+    title: str = "",
+    description: str = "",
+    color: int = BRIEF_COLOUR,
+    fields: Sequence[dict[str, Any]] = (),
+    footer: str = "",
+) -> Embed:
+    """An embed with its empty parts left out (Discord rejects empty strings)."""
+    embed: Embed = {"title": title, "description": description, "color": color}
+    embed = {key: value for key, value in embed.items() if value != ""}
+    if fields:
+        embed["fields"] = list(fields)
+    if footer:
+        embed["footer"] = {"text": footer}
+    return embed
+
+
 def field(name: str, value: str, *, inline: bool = False) -> dict[str, Any]:
     return {"name": name, "value": value, "inline": inline}
 
@@ -248,13 +266,14 @@ def point_layout(point: Point, name: str) -> Layout[Embed]:
     fixed_chars = embed_chars({"title": title, "fields": fields})
 
     def layout(room: Room) -> Chunk[Embed] | None:
+        if room.items < 1:
+            return None
         limit = min(DISCORD_EMBED_DESCRIPTION_MAX, room.chars - fixed_chars)
         description, shown_entries, shown, dropped = described([entry], limit, "point")
-        if room.items < 1 or not shown_entries:
+        if not shown_entries:
             return None
-        embed = {"title": title, "description": description, "color": STANCE_COLOURS[point.stance]}
-        if fields:
-            embed["fields"] = fields
+        colour = STANCE_COLOURS[point.stance]
+        embed = make_embed(title=title, description=description, color=colour, fields=fields)
         return embed_chunk(embed, shown, dropped)
 
     return layout
@@ -264,14 +283,10 @@ def head_embed(brief: Brief, title: str) -> Embed:
     """The actor and how current the brief is, then the summary."""
     topic = f"**Topic:** {clip_escaped(brief.topic, 200, escape)}\n" if brief.topic else ""
     room = DISCORD_EMBED_DESCRIPTION_MAX - len(topic)
-    embed: Embed = {
-        "title": clip_escaped(title, DISCORD_EMBED_TITLE_MAX, escape),
-        "color": BRIEF_COLOUR,
-    }
-    description = (topic + clip_escaped(brief.summary, room, escape)).strip()
-    if description:
-        embed["description"] = description
-    return embed
+    return make_embed(
+        title=clip_escaped(title, DISCORD_EMBED_TITLE_MAX, escape),
+        description=(topic + clip_escaped(brief.summary, room, escape)).strip(),
+    )
 
 
 def tail_title(brief: Brief) -> str:
@@ -311,13 +326,7 @@ def tail_layout(brief: Brief, hidden: int) -> Layout[Embed]:
         fields = source_fields(brief.sources, chars - len(description))
         left_sources = len(brief.sources) - len(fields)
         footer = more_line([(more_points, "point"), (left_sources, "source")])
-        parts = {
-            "title": title,
-            "description": description,
-            "fields": fields,
-            "footer": {"text": footer} if footer else None,
-        }
-        embed: Embed = {"color": BRIEF_COLOUR} | {k: v for k, v in parts.items() if v}
+        embed = make_embed(title=title, description=description, fields=fields, footer=footer)
         left = dropped + len(changes) - shown_changes + left_sources
         return embed_chunk(embed, shown + len(fields), left)
 
@@ -369,19 +378,19 @@ def list_to_discord(
     footer_max = more_bound([(len(entries), noun), (len(entries), "quote")])
     embed_title = clip_escaped(title, DISCORD_EMBED_TITLE_MAX, escape)
 
-    def page(rest: Sequence[Entry], index: int) -> tuple[tuple[Embed, int], int]:
-        embed: Embed = {"title": embed_title} if index == 0 else {}
-        limit = min(DISCORD_EMBED_DESCRIPTION_MAX, DISCORD_EMBED_TOTAL_MAX - footer_max)
-        size = limit - len(embed.get("title", ""))
+    def page(rest: Sequence[Entry], index: int) -> tuple[tuple[str, str, int], int]:
+        heading = embed_title if index == 0 else ""
+        size = min(
+            DISCORD_EMBED_DESCRIPTION_MAX, DISCORD_EMBED_TOTAL_MAX - len(heading) - footer_max
+        )
         filled = fill_sections(rest, sections=1, chars=size, section_max=size, sep=sep, whole=True)
-        embed["description"] = "".join(filled.sections)
-        return (embed, filled.dropped_quotes), filled.entries
+        return (heading, "".join(filled.sections), filled.dropped_quotes), filled.entries
 
     pages, left = paginate(entries, page, MAX_MESSAGES_PER_REPLY)
     finished = []
-    for number, (embed, dropped) in enumerate(pages, 1):
+    for number, (heading, description, dropped) in enumerate(pages, 1):
         more = more_line([(left if number == len(pages) else 0, noun), (dropped, "quote")])
-        finished.append([embed | ({"footer": {"text": more}} if more else {})])
+        finished.append([make_embed(title=heading, description=description, footer=more)])
     return messages(title, finished)
 
 

@@ -114,7 +114,8 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain}
 
 
-DIVIDER: Block = {"type": "divider"}
+def divider() -> Block:
+    return {"type": "divider"}
 
 
 def block_chars(block: Block) -> int:
@@ -213,7 +214,7 @@ def cited(entries: Sequence[Entry], noun: str, item: str = "quote") -> Layout[Bl
         )
         if not filled.entries:
             return None
-        blocks = [DIVIDER, *map(section, filled.sections)]
+        blocks = [divider(), *map(section, filled.sections)]
         left = len(entries) - filled.entries
         more = more_line([(left, noun), (filled.dropped_quotes, item)])
         if more:
