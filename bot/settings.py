@@ -66,7 +66,7 @@ class SlackSettings(BaseSettings):
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None  # set it to use Socket Mode instead of HTTP
     api_url: str = "https://slack.com/api/"
-    http_host: str = "0.0.0.0"  # noqa: S104 - the events endpoint must be reachable by Slack
+    http_host: str = "0.0.0.0"
     http_port: int = 3000
     http_path: str = "/slack/events"
 
