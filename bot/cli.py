@@ -7,14 +7,21 @@ and nowhere else.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import logging
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.settings import Settings, load_settings
+from bot.settings import (
+    Settings,
+    load_discord_settings,
+    load_settings,
+    load_slack_settings,
+)
 from bot.wiring import build_service
 from briefs.errors import BriefsError, SkippedFile, UnknownActorError
 from briefs.evaluation import ISSUE_TOPICS, EvalReport, load_gold, score
@@ -87,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("message", nargs="*", help="answer this one message and exit")
     chat.set_defaults(handler=_chat)
+
+    run = commands.add_parser("run", help="start the Slack and Discord bots whose tokens are set")
+    run.set_defaults(handler=_run)
+
+    sync = commands.add_parser("discord-sync", help="publish the slash commands to Discord")
+    sync.add_argument(
+        "--guild", type=int, help="one server's id (instant); default DISCORD_GUILD_ID"
+    )
+    sync.set_defaults(handler=_discord_sync)
 
     evaluate = commands.add_parser("eval", help="score the engine against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True)
@@ -161,6 +177,44 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     run_repl(service, interactive_lines(sys.stdin, sys.stdout), print, args.format)
     return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import build_surfaces, run_surfaces
+
+    _configure_logging(settings)
+    service = _service(args, settings)
+    surfaces = build_surfaces(service, load_slack_settings(), load_discord_settings(), _say)
+    if not surfaces:
+        _say("Nothing to run: set Slack or Discord credentials (see .env.example).")
+        return 1
+    return asyncio.run(run_surfaces(surfaces, _say))
+
+
+def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.discord.runner import sync_commands
+
+    discord_settings = load_discord_settings()
+    off = discord_settings.off_reason()
+    if off is not None:
+        print(f"briefbot: cannot sync Discord commands: {off}", file=sys.stderr)
+        return 1
+    guild = args.guild or discord_settings.guild_id
+    names = asyncio.run(sync_commands(discord_settings, _service(args, settings), guild))
+    where = f"server {guild}" if guild else "every server (global commands can take a while)"
+    _say(f"Synced {len(names)} commands to {where}: " + ", ".join(f"/{n}" for n in names))
+    return 0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
