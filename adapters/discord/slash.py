@@ -1,0 +1,65 @@
+"""The slash commands, each mapped onto the one command grammar (`adapters.commands`).
+
+    /position actor:<autocomplete> topic:<optional>   → PositionCommand(BriefRequest(actor, topic))
+    /who topic:                                       → WhoCommand(topic)
+    /actors                                           → ActorsCommand()
+    /help                                             → HelpCommand()
+
+The callbacks are closures over the bot, so the tree needs no global state. They are
+registered with the client, and reach Discord only through `sync_commands`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from adapters.commands import ActorsCommand, HelpCommand, PositionCommand, WhoCommand
+from briefs.models import BriefRequest
+
+if TYPE_CHECKING:
+    from adapters.discord.client import BriefBot
+
+AUTOCOMPLETE_MAX = 25  # Discord shows at most 25 choices
+CHOICE_MAX = 100  # a choice's name and value: at most 100 characters each
+
+
+def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> None:
+    """Register /position, /who, /actors and /help on `tree`, answered by `bot`."""
+
+    @tree.command(name="position", description="An actor's position, with the quotes that show it")
+    @app_commands.describe(
+        actor="A country, organisation or person, e.g. Poland",
+        topic="Only this topic, e.g. troops",
+    )
+    async def position(
+        interaction: discord.Interaction[BriefBot], actor: str, topic: str | None = None
+    ) -> None:
+        request = BriefRequest(actor=actor.strip(), topic=(topic or "").strip() or None)
+        await bot.respond(interaction, PositionCommand(request=request))
+
+    @position.autocomplete("actor")
+    async def actor_choices(
+        interaction: discord.Interaction[BriefBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        actors = await asyncio.to_thread(
+            bot.service.suggest_actors, current, limit=AUTOCOMPLETE_MAX
+        )
+        names = [a.name[:CHOICE_MAX] for a in actors]
+        return [app_commands.Choice(name=name, value=name) for name in names]
+
+    @tree.command(name="who", description="Who supports, opposes or conditions a topic")
+    @app_commands.describe(topic="A topic, e.g. troops")
+    async def who(interaction: discord.Interaction[BriefBot], topic: str) -> None:
+        await bot.respond(interaction, WhoCommand(topic=topic.strip()))
+
+    @tree.command(name="actors", description="The actors I know, most cited first")
+    async def actors(interaction: discord.Interaction[BriefBot]) -> None:
+        await bot.respond(interaction, ActorsCommand())
+
+    @tree.command(name="help", description="What I understand")
+    async def help_(interaction: discord.Interaction[BriefBot]) -> None:
+        await bot.respond(interaction, HelpCommand())
