@@ -1,0 +1,12 @@
+"""Slack: slash commands, direct messages and mentions, on slack-bolt (async).
+
+`build_slack_app(service, settings)` registers the listeners on an AsyncApp, and
+`SlackRunner(app, settings)` runs it (`await start()`, `await stop()`): Socket Mode
+when an app token is set, else an HTTP endpoint.
+"""
+
+from adapters.slack.app import SlackConfig, build_slack_app
+from adapters.slack.posting import SlackPoster, retry_handlers
+from adapters.slack.runner import SlackRunner
+
+__all__ = ["SlackConfig", "SlackPoster", "SlackRunner", "build_slack_app", "retry_handlers"]
