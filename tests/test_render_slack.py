@@ -1,5 +1,8 @@
 """Slack Block Kit rendering: a golden snapshot, Slack's limits for any brief, and escaping.
 
+Quotes are `rich_text` blocks (literal, never parsed), so they must come out exactly
+as the article has them; everything else is mrkdwn and must be escaped.
+
 The brief builders here (`golden_brief`, `generated_brief`, `HOSTILE`) are shared
 with tests/test_render_discord.py, so both platforms are checked on the same input.
 Set UPDATE_GOLDEN=1 to rewrite tests/data/render/*.json, then read the diff.
@@ -12,6 +15,7 @@ import json
 import os
 import random
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,8 @@ from briefs.render.slack import (
     escape,
     matrix_to_slack,
     notice_to_slack,
+    quote_of,
+    split_text,
 )
 
 GOLDEN = Path(__file__).parent / "data" / "render"
@@ -97,10 +103,13 @@ def source_of(item: Evidence) -> SourceRef:
     )
 
 
+TUSK_QUOTE = "Poland will not send its soldiers to Ukraine, but it will lead logistics."
+
+
 def golden_brief() -> Brief:
     """A fixed brief: three points, conditions, a change, unicode, a missing speaker and date."""
     tusk_no = evidence(
-        "Poland will not send its soldiers to Ukraine, but it will lead logistics.",
+        TUSK_QUOTE,
         "poland-troops.txt",
         url="https://example.com/poland-troops?a=1&b=2",
     )
@@ -272,10 +281,51 @@ GROWING = [
 # --- helpers for reading Slack output ------------------------------------------------
 
 
+RICH_PARTS = {"rich_text_section", "rich_text_quote"}  # what our rich_text blocks hold
+RICH_LEAVES = {"text", "link"}  # never user, channel, broadcast: nothing that pings
+
+
+def rich_leaves(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """The text and link elements under a rich text block or element, in order."""
+    if "elements" in element:
+        return [leaf for child in element["elements"] for leaf in rich_leaves(child)]
+    return [element]
+
+
+def rich_joined(element: dict[str, Any]) -> str:
+    """What a rich text element shows: its leaves' texts joined (a link shows its text)."""
+    return "".join(leaf.get("text", leaf.get("url", "")) for leaf in rich_leaves(element))
+
+
 def block_texts(block: dict[str, Any]) -> list[str]:
+    if block["type"] == "rich_text":
+        return [rich_joined(element) for element in block["elements"]]
     if "text" in block:
         return [block["text"]["text"]]
     return [element["text"] for element in block.get("elements", ())]
+
+
+def mrkdwn_texts(message: SlackMessage) -> list[str]:
+    """The fallback and every text Slack parses as mrkdwn: these must be escaped."""
+    texts = [message["text"]]
+    for block in message["blocks"]:
+        if block["type"] in ("section", "context"):
+            texts.extend(block_texts(block))
+    return texts
+
+
+def rich_blocks(messages: list[SlackMessage]) -> list[dict[str, Any]]:
+    return [b for m in messages for b in m["blocks"] if b["type"] == "rich_text"]
+
+
+def shown_quotes(messages: list[SlackMessage]) -> list[str]:
+    """Every rich_text_quote's text elements joined: the quote as a reader copies it."""
+    return [
+        rich_joined(element)
+        for block in rich_blocks(messages)
+        for element in block["elements"]
+        if element["type"] == "rich_text_quote"
+    ]
 
 
 def all_text(messages: list[SlackMessage]) -> str:
@@ -290,6 +340,16 @@ def assert_within_slack_limits(messages: list[SlackMessage]) -> None:
         assert 1 <= len(message["blocks"]) <= SLACK_MAX_BLOCKS
         total = 0
         for block in message["blocks"]:
+            if block["type"] == "rich_text":
+                assert block["elements"]
+                assert {e["type"] for e in block["elements"]} <= RICH_PARTS
+                leaves = rich_leaves(block)
+                assert {leaf["type"] for leaf in leaves} <= RICH_LEAVES
+                for leaf in leaves:
+                    assert 0 < len(leaf["text"]) <= SLACK_SECTION_TEXT_MAX
+                # a link's URL is sent too: count it with the text
+                total += sum(len(leaf["text"]) + len(leaf.get("url", "")) for leaf in leaves)
+                continue
             texts = block_texts(block)
             total += sum(map(len, texts))
             assert all(texts) or block["type"] == "divider"
@@ -300,6 +360,14 @@ def assert_within_slack_limits(messages: list[SlackMessage]) -> None:
             elif block["type"] == "context":
                 assert len(block["elements"]) <= SLACK_CONTEXT_ELEMENTS_MAX
         assert total <= SLACK_MESSAGE_BLOCK_TEXT_MAX
+
+
+def assert_quotes_whole(brief: Brief, messages: list[SlackMessage]) -> None:
+    """Every rich_text_quote shows one of the brief's quotes exactly, and nothing else."""
+    quotes = {e.quote for p in brief.points for e in p.evidence}
+    quotes |= {e.quote for c in brief.changes for e in (*c.before_evidence, *c.after_evidence)}
+    for shown in shown_quotes(messages):
+        assert shown in quotes
 
 
 def shown_points(messages: list[SlackMessage]) -> dict[str, tuple[str, int]]:
@@ -348,22 +416,52 @@ def test_slack_brief_matches_golden_snapshot() -> None:
 
 def test_slack_golden_brief_has_every_part() -> None:
     """Header, summary, one section per point, quotes with attribution, changes, sources."""
-    [message] = brief_to_slack(golden_brief())
+    brief = golden_brief()
+    [message] = brief_to_slack(brief)
     types = [b["type"] for b in message["blocks"]]
-    assert types[:2] == ["header", "section"]
+    assert types[:5] == ["header", "section", "divider", "section", "rich_text"]
     assert message["blocks"][0]["text"]["text"] == "Poland: position brief, as of 2026-01-06"
     text = all_text([message])
     assert "*OPPOSES* · sending troops to Ukraine\n" in text
     assert "*Conditions:* unless NATO asks" in text
-    assert ">Nie wyślemy żołnierzy — we will not send soldiers, not now." in text
+    # each quote is a rich_text block: the quote, then its attribution, both literal
+    tusk = message["blocks"][4]
+    assert tusk == {
+        "type": "rich_text",
+        "elements": [
+            {"type": "rich_text_quote", "elements": [{"type": "text", "text": TUSK_QUOTE}]},
+            {
+                "type": "rich_text_section",
+                "elements": [
+                    {"type": "text", "text": "— Donald Tusk, Reuters, 2026-01-06 ("},
+                    {
+                        "type": "link",
+                        "url": "https://example.com/poland-troops?a=1&b=2",
+                        "text": "poland-troops.txt",
+                    },
+                    {"type": "text", "text": ")"},
+                ],
+            },
+        ],
+    }
     assert "— Radosław Sikorski, Gazeta Wyborcza, 2025-11-20 (sikorski-łódź.txt)" in text
-    link = "<https://example.com/poland-troops?a=1&amp;b=2|poland-troops.txt>"
-    assert f"— Donald Tusk, Reuters, 2026-01-06 ({link})" in text
-    assert (
-        ">We would consider a presence once a ceasefire holds.\n>Not before.\n— (undated.txt)"
-        in text
+    assert "We would consider a presence once a ceasefire holds.\nNot before." in shown_quotes(
+        [message]
     )
+    assert "— (undated.txt)" in text
     assert "OPPOSES (2025-11-20) → CONDITIONAL" in text
+    assert "Before:" in text and "After:" in text
+    # the point's quotes, then the change's (before, after), each exactly as in the article
+    point_quotes = [e.quote for p in brief.points for e in p.evidence]
+    change_quotes = [
+        e.quote for c in brief.changes for e in (*c.before_evidence, *c.after_evidence)
+    ]
+    assert shown_quotes([message]) == point_quotes + change_quotes
+    assert [q for b in message["blocks"] if (q := quote_of(b)) is not None] == (
+        point_quotes + change_quotes
+    )
+    for block in rich_blocks([message]):
+        assert ZWSP not in json.dumps(block, ensure_ascii=False)
     assert "*Sources*\n1. Poland will not send troops, Reuters, 2026-01-06" in text
     assert "+1 more point" in text
     assert "None" not in text
@@ -387,6 +485,7 @@ def test_slack_brief_shows_every_quote_whole_or_counts_it(
     brief = generated_brief(points, quotes, longest, seed)
     messages = brief_to_slack(brief)
     assert_quotes_never_cut(brief, all_text(messages))
+    assert_quotes_whole(brief, messages)
     shown = shown_points(messages)
     assert list(shown) == [f"topic p{i}" for i in range(len(shown))]  # a prefix, in order
     assert more_points(messages) == len(brief.points) - len(shown) + brief.omitted_points
@@ -409,19 +508,81 @@ def test_slack_long_brief_is_split_into_marked_continuations() -> None:
         assert message["text"].endswith(f"(continued, {number}/{total})")
 
 
-def test_slack_quote_longer_than_a_section_is_counted_not_cut() -> None:
-    """A quote that cannot fit any section is left out whole and counted."""
-    giant = "<" * 2500  # 10,000 characters once escaped
+def with_first_quote(quote: str) -> Brief:
+    """A one-point brief (no changes) whose first quote is `quote`, then a short one."""
     brief = generated_brief(1, 1, 50)
     point = brief.points[0].model_copy(
-        update={"evidence": (evidence(giant, "giant.txt"), *brief.points[0].evidence)}
+        update={"evidence": (evidence(quote, "giant.txt"), *brief.points[0].evidence)}
     )
-    messages = brief_to_slack(brief.model_copy(update={"points": (point,)}))
+    return brief.model_copy(update={"points": (point,), "changes": ()})
+
+
+def test_slack_quote_of_markup_is_shown_verbatim_not_escaped() -> None:
+    """Rich text is literal: 2,500 '<' are 2,500 '<' (escaped they were 10,000 characters)."""
+    giant = "<" * 2500
+    brief = with_first_quote(giant)
+    messages = brief_to_slack(brief)
     assert_within_slack_limits(messages)
-    [(subject, (own, more))] = shown_points(messages).items()
+    assert shown_quotes(messages) == [giant, brief.points[0].evidence[1].quote]
+    assert "&lt;" not in all_text(messages)
+
+
+def test_slack_quote_longer_than_a_section_is_split_never_cut() -> None:
+    """A 7,000-character quote is carried by consecutive text elements of one
+    rich_text_quote, each within 3,000, that join back to the quote exactly."""
+    rng = random.Random(7)
+    giant = quote_text(rng, "GIANT", 7000)
+    brief = with_first_quote(giant)
+    messages = brief_to_slack(brief)
+    assert_within_slack_limits(messages)
+    quote = next(
+        element
+        for block in rich_blocks(messages)
+        for element in block["elements"]
+        if element["type"] == "rich_text_quote"
+    )
+    pieces = [leaf["text"] for leaf in quote["elements"]]
+    assert len(pieces) == 3
+    assert all(len(piece) <= SLACK_SECTION_TEXT_MAX for piece in pieces)
+    assert "".join(pieces) == giant
+    assert shown_quotes(messages) == [giant, brief.points[0].evidence[1].quote]
+    assert_quotes_never_cut(brief, all_text(messages))
+
+
+def test_slack_quote_longer_than_a_message_is_counted_not_cut() -> None:
+    """A quote that cannot fit any message (about 12k characters) is left out whole and counted."""
+    giant = quote_text(random.Random(8), "HUGE", SLACK_MESSAGE_BLOCK_TEXT_MAX + 100)
+    brief = with_first_quote(giant)
+    messages = brief_to_slack(brief)
+    assert_within_slack_limits(messages)
+    [(subject, (_, more))] = shown_points(messages).items()
     assert (subject, more) == ("topic p0", 1)
-    assert point.evidence[1].quote in own
-    assert "&lt;" * 10 not in all_text(messages)
+    assert shown_quotes(messages) == [brief.points[0].evidence[1].quote]
+    assert "HUGE" not in all_text(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "short",
+        "word " * 1300,
+        "x" * 9001,
+        "x" * 2999 + "e\u0301" + "y" * 10,  # e + combining acute: not drawn apart
+        "ab" * 1499 + "\U0001f469\u200d\U0001f692" + "z" * 50,  # a ZWJ emoji stays whole
+    ],
+    ids=["empty", "short", "words", "no-space", "combining", "zwj"],
+)
+def test_split_text_joins_back_exactly_within_the_limit(text: str) -> None:
+    pieces = split_text(text)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= SLACK_SECTION_TEXT_MAX for piece in pieces)
+    assert all(pieces) or pieces == [""]
+    for piece in pieces[1:]:
+        assert not unicodedata.category(piece[0]).startswith("M")
+        assert not piece.startswith("\u200d")
+    for piece in pieces[:-1]:
+        assert not piece.endswith("\u200d")
 
 
 def test_slack_point_with_thirty_long_quotes_shows_what_fits_and_counts_the_rest() -> None:
@@ -486,28 +647,132 @@ def test_slack_escape_neutralises_mentions_and_formatting() -> None:
     assert escape("a & b") == "a &amp; b"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "000_449e190d31b4c890.txt",
+        "a*b",
+        "snake_case_name",
+        "a~b~c",
+        "x`y`z",
+        "raport_łódź_2026.txt",
+        "Jean_Luc",
+        "3*4=12",
+    ],
+)
+def test_slack_escape_leaves_markers_inside_a_word_alone(text: str) -> None:
+    """A marker between two letters or digits can neither open nor close formatting in
+    Slack, so it is left as it is: a file name copies out of Slack verbatim."""
+    assert escape(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("_draft_", "Z_ZdraftZ_Z"),  # opens at the start, closes at the end
+        ("a *b* c", "a Z*ZbZ*Z c"),  # after and before a space
+        ("(*x*)", "(Z*ZxZ*Z)"),  # after and before punctuation
+        ("x*", "xZ*Z"),  # a closer at the end
+        ("*x", "Z*Zx"),  # an opener at the start
+        ("file_.txt", "fileZ_Z.txt"),  # before punctuation: could close
+        ("__init__", "Z_ZZ_ZinitZ_ZZ_Z"),  # next to another marker
+        ("a_&b", "aZ_Z&amp;b"),  # before an entity's '&'
+        ("x_\ny", "xZ_Z\ny"),  # before a line break
+        ("000_449e.txt *bold*", "000_449e.txt Z*ZboldZ*Z"),  # only where Slack formats
+    ],
+)
+def test_slack_escape_fences_markers_at_a_word_boundary(text: str, escaped: str) -> None:
+    assert escape(text) == escaped.replace("Z", ZWSP)
+
+
+def test_slack_file_names_and_metadata_copy_out_verbatim() -> None:
+    """No zero-width space in a file name, an intra-word marker or anywhere in rich text."""
+    name = "000_449e190d31b4c890.txt"
+    item = evidence(
+        "He said *no* to the_plan, ~twice~.",
+        name,
+        speaker="Jean_Luc",
+        source="Le_Monde",
+        title="Report_2026",
+    )
+    brief = hostile_brief().model_copy(
+        update={
+            "points": (hostile_brief().points[0].model_copy(update={"evidence": (item,)}),),
+            "changes": (),
+            "sources": (source_of(item),),
+        }
+    )
+    messages = brief_to_slack(brief)
+    assert_within_slack_limits(messages)
+    assert shown_quotes(messages) == [item.quote]
+    [block] = rich_blocks(messages)
+    assert block_texts(block) == [item.quote, f"— Jean_Luc, Le_Monde, 2026-01-06 ({name})"]
+    assert ZWSP not in json.dumps(block, ensure_ascii=False)
+    # the Sources line is mrkdwn: the names in it are left alone, being inside words
+    assert f"1. Report_2026, Le_Monde, 2026-01-06 — {name}" in all_text(messages)
+
+
+def assert_mrkdwn_inert(text: str) -> None:
+    """No '<…>' (mention, link) and no formatting pair from the hostile brief."""
+    assert re.findall(r"<[^>]*>", text) == []  # the evil URL is not linked
+    for raw in ("*bold*", "_it_", "~s~", "`code`", "*Spk*", "_Out_", "~t~", "`c`", "*t*"):
+        assert raw not in text
+    assert "@everyone" not in text and "@here" not in text
+    # we never use ~ or ` ourselves: every one left is fenced by zero-width spaces
+    assert not re.search(rf"(?<!{ZWSP})[~`]|[~`](?!{ZWSP})", text)
+
+
 def test_slack_brief_lets_no_article_text_mention_link_or_format() -> None:
-    """No '<…>' survives (the hostile URL is not linked) and no formatting pair either."""
+    """mrkdwn text keeps no '<…>' and no formatting pair; rich text shows the article as
+    it is, which is safe because rich text is never parsed and holds only text and links."""
     messages = brief_to_slack(hostile_brief())
     assert_within_slack_limits(messages)
     for message in messages:
-        for text in [message["text"], *(t for b in message["blocks"] for t in block_texts(b))]:
-            assert re.findall(r"<[^>]*>", text) == []  # the evil URL is not linked
-            for raw in ("*bold*", "_it_", "~s~", "`code`", "*Spk*", "_Out_", "~t~", "`c`"):
-                assert raw not in text
-            assert "@everyone" not in text and "@here" not in text
-            # we never use ~ or ` ourselves: every one left is fenced by zero-width spaces
-            assert not re.search(rf"(?<!{ZWSP})[~`]|[~`](?!{ZWSP})", text)
-    text = all_text(messages)
-    assert f">{escape(HOSTILE)}" in text
-    assert "&lt;!channel&gt;.txt" in text
+        for text in mrkdwn_texts(message):
+            assert_mrkdwn_inert(text)
+    assert shown_quotes(messages) == [HOSTILE] * 3  # the point's, before and after
+    attribution = "— *Spk* <@U999>, _Out_ <!here>, 2026-01-06 (<!channel>.txt)"
+    for block in rich_blocks(messages):
+        assert block_texts(block)[-2:] == [HOSTILE, attribution]
+        # the hostile URL is not a link: a link element would carry it to Slack as a URL
+        assert {leaf["type"] for leaf in rich_leaves(block)} == {"text"}
+    assert "[T](http://evil) ~t~" not in all_text(messages)
+
+
+def test_slack_fallback_text_is_escaped() -> None:
+    """The `text` notifications show is mrkdwn too: no mention, link or formatting there."""
+    actor = ActorRef(id="x", name="*X* <!here>", kind="country")
+    brief = hostile_brief().model_copy(update={"summary": HOSTILE, "actor": actor})
+    messages = brief_to_slack(brief)
+    for message in messages:
+        assert message["text"].strip()
+        assert_mrkdwn_inert(message["text"])
+    assert "&lt;!everyone&gt;" in messages[0]["text"]
+    assert "&lt;!here&gt;" in messages[0]["text"]
 
 
 def test_slack_blocks_are_verbatim_so_slack_adds_no_links_or_mentions() -> None:
     for block in brief_to_slack(hostile_brief())[0]["blocks"]:
+        if block["type"] == "rich_text":  # no mrkdwn to parse: only text and link leaves
+            assert {leaf["type"] for leaf in rich_leaves(block)} <= RICH_LEAVES
+            continue
         objects = [block["text"]] if "text" in block else block.get("elements", [])
         for obj in objects:
             assert obj["type"] == "plain_text" or obj["verbatim"] is True
+
+
+def test_slack_blocks_are_what_slack_sdk_models_expect() -> None:
+    """Every block parses into slack_sdk's Block Kit models, validates and serialises back
+    unchanged, so no key is misspelt or unknown (skipped without slack_sdk)."""
+    blocks_module = pytest.importorskip("slack_sdk.models.blocks")
+    briefs = [golden_brief(), hostile_brief(), with_first_quote("<" * 7000)]
+    rendered = [m for brief in briefs for m in brief_to_slack(brief)]
+    rendered += matrix_to_slack(hundred_rows(600))
+    for message in rendered:
+        for block in message["blocks"]:
+            parsed = blocks_module.Block.parse(block)
+            parsed.validate_json()
+            assert parsed.to_dict() == block
 
 
 # --- matrix, actors, notices -----------------------------------------------------------

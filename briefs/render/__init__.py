@@ -64,6 +64,7 @@ def one_line(quote: str) -> str:
 # never split across messages, and a reply stops at a few messages with "+N more points".
 
 T = TypeVar("T")
+E = TypeVar("E")  # what a paginated list holds (an Entry, or a renderer's own item)
 
 
 def more_text(count: int, noun: str) -> str:
@@ -307,8 +308,8 @@ def fit_points(
 
 
 def paginate(
-    entries: Sequence[Entry],
-    page: Callable[[Sequence[Entry], int], tuple[T, int]],
+    entries: Sequence[E],
+    page: Callable[[Sequence[E], int], tuple[T, int]],
     max_pages: int,
 ) -> tuple[list[T], int]:
     """Pages of a list, each made by `page(rest, index) -> (page, entries used)`, and how

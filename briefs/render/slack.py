@@ -1,23 +1,34 @@
 """Slack Block Kit: briefs, stance matrices, actor lists and notices as Slack messages.
 
 Blocks are plain JSON (no SDK). Every message carries a short plain-text `text`,
-which notifications show. All article text goes through `escape`, so nothing in an
-article can mention, link or format. Slack's limits (`limits.py`) hold for every
-message: a quote is shown whole or counted in a "+N more quotes" line, a point is
-never split across messages, and a reply stops at a few messages with "+N more".
+which notifications show.
+
+Quotes are the product: each one is a `rich_text` block whose `rich_text_quote`
+holds the article's words exactly. Rich text elements are literal (no mrkdwn, no
+links, no mentions: those are element types of their own), so a quote needs no
+escaping and copies out of Slack verbatim. The attribution under it (speaker,
+outlet, date, document) sits in the same block, also literal, so a file name
+copies out verbatim too.
+
+Everything else is mrkdwn, and article text in it (titles, outlets, speakers,
+conditions) goes through `escape`, so nothing in an article can mention, link or
+format. Slack's limits (`limits.py`) hold for every message: a quote is shown
+whole or counted in a "+N more quotes" line, a point is never split across
+messages, and a reply stops at a few messages with "+N more".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from briefs.brief import point_subject
 from briefs.models import ActorSummary, Brief, Evidence, Point, SourceRef, StanceMatrix
 from briefs.render import (
     Chunk,
-    Entry,
     Layout,
     Room,
     attribution_parts,
@@ -25,7 +36,6 @@ from briefs.render import (
     clip_escaped,
     continued_text,
     date_text,
-    fill_sections,
     fit_points,
     fixed,
     join_within,
@@ -59,12 +69,17 @@ class SlackMessage(TypedDict):
 
 
 ZWSP = "\u200b"
-_MARKER = re.compile(r"[*_~`]")
+# A marker that could open or close formatting: not between two letters or digits.
+# ([^\W_] is a letter or digit: \w without the underscore.)
+_MARKER = re.compile(r"(?<![^\W_])[*_~`]|[*_~`](?![^\W_])")
 _MASS_MENTION = re.compile(r"@(?=everyone|here|channel)")
 _PLAIN_URL = re.compile(r"https?://[^\s<>|]+")
 # Our own text inside a section (a point's statement, a subject) stays well under 3000.
 _OWN_TEXT_MAX = 800
 _LIST_MAX = 1000
+# Each rich text element's text stays within a section's limit; a longer quote is
+# carried by several consecutive elements, which Slack shows as one run of text.
+_RICH_TEXT_MAX = SLACK_SECTION_TEXT_MAX
 
 # --- escaping ----------------------------------------------------------------------
 
@@ -79,10 +94,12 @@ def escape_notice(text: str) -> str:
 def escape(text: str) -> str:
     """Article text made inert in mrkdwn: no mention, link or formatting survives.
 
-    mrkdwn has no escape for * _ ~ `, and Slack formats only when a marker opens
-    before a word and closes after one, so a zero-width space on both sides of
-    each marker stops it pairing up, whether Slack reads that space as a letter or
-    as a gap. The visible text stays verbatim.
+    mrkdwn has no escape for * _ ~ `, but Slack formats only at word boundaries: a
+    marker opens after the start, a space or punctuation, and closes before a
+    space, punctuation or the end. Such a marker gets a zero-width space on both
+    sides, so it cannot pair up. A marker between two letters or digits
+    ("000_449e.txt", "a*b") can neither open nor close, and is left alone, so
+    names and file names copy out of Slack as they are.
     """
     return _MARKER.sub(lambda m: f"{ZWSP}{m.group()}{ZWSP}", escape_notice(text))
 
@@ -118,8 +135,17 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def _rich_chars(element: dict[str, Any]) -> int:
+    """The characters of a rich text element: its texts, and a link's URL."""
+    if "elements" in element:
+        return sum(_rich_chars(e) for e in element["elements"])
+    return len(element.get("text", "")) + len(element.get("url", ""))
+
+
 def block_chars(block: Block) -> int:
     """The characters a block adds to the message's block text."""
+    if block["type"] == "rich_text":
+        return _rich_chars(block)
     if "text" in block:
         return len(block["text"]["text"])
     return sum(len(element["text"]) for element in block.get("elements", ()))
@@ -133,28 +159,176 @@ def more_context(line: str) -> Block:
     return context(f"_{line}_")
 
 
-# --- article text ------------------------------------------------------------------
+# --- rich text: quotes, verbatim -----------------------------------------------------
 
 
-def blockquote(quote: str) -> str:
-    """A verbatim quote as mrkdwn quote lines, each of its lines kept inside."""
-    return "\n".join(f">{line}" for line in escape(quote).split("\n"))
+def split_text(text: str, size: int = _RICH_TEXT_MAX) -> list[str]:
+    """`text` in consecutive pieces of at most `size` characters that join back to it exactly.
+
+    A piece ends after a space or line break near its end when there is one, and
+    never just before a combining mark or around a zero-width joiner, so no
+    letter is drawn apart where two elements meet.
+    """
+    pieces = []
+    while len(text) > size:
+        cut = max(text.rfind(" ", size // 2, size), text.rfind("\n", size // 2, size)) + 1
+        if not cut:
+            cut = size
+            while cut > size // 2 and (
+                unicodedata.category(text[cut]).startswith("M")
+                or "\u200d" in text[cut - 1 : cut + 1]
+            ):
+                cut -= 1
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
 
 
-def attribution(evidence: Evidence) -> str:
-    """'— Speaker, Outlet, 2026-01-06 (document)', the document linked when it has a URL."""
-    known = ", ".join(escape(part) for part in attribution_parts(evidence))
-    document = escape(evidence.document)
-    url = url_for_link(evidence.url) if evidence.url else None
-    if url:
-        document = f"<{url}|{document}>"
-    return f"— {known} ({document})" if known else f"— ({document})"
+def rich_texts(text: str, style: dict[str, bool] | None = None) -> list[dict[str, Any]]:
+    """Literal text as rich text elements of at most `_RICH_TEXT_MAX` characters."""
+    extra = {"style": style} if style else {}
+    return [{"type": "text", "text": piece, **extra} for piece in split_text(text)]
 
 
-def evidence_text(evidence: Evidence, label: str | None = None) -> str:
-    """A quote, then who said it, where and when; `label` names a change's side."""
-    lines = [f"_{label}:_"] if label else []
-    return "\n".join([*lines, blockquote(evidence.quote), attribution(evidence)])
+def rich_section(elements: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "rich_text_section", "elements": elements}
+
+
+def attribution(evidence: Evidence) -> list[dict[str, Any]]:
+    """'— Speaker, Outlet, 2026-01-06 (document)', the document linked when it has a URL.
+
+    Rich text, so names and the file name are shown exactly as they are.
+    """
+    known = ", ".join(attribution_parts(evidence))
+    lead = f"— {known} (" if known else "— ("
+    url = evidence.url
+    if (
+        url
+        and _PLAIN_URL.fullmatch(url)
+        and len(url) <= _RICH_TEXT_MAX
+        and len(evidence.document) <= _RICH_TEXT_MAX
+    ):
+        link = {"type": "link", "url": url, "text": evidence.document}
+        return [*rich_texts(lead), link, *rich_texts(")")]
+    return rich_texts(f"{lead}{evidence.document})")
+
+
+def quote_block(evidence: Evidence, label: str | None = None) -> Block:
+    """A quote exactly as the article has it, then who said it, where and when.
+
+    `label` names a change's side ("Before", "After").
+    """
+    lead = [rich_section(rich_texts(f"{label}:", {"italic": True}))] if label else []
+    quote = {"type": "rich_text_quote", "elements": rich_texts(evidence.quote)}
+    return {"type": "rich_text", "elements": [*lead, quote, rich_section(attribution(evidence))]}
+
+
+def quote_of(block: Block) -> str | None:
+    """The quote a `quote_block` shows, its pieces joined; None for any other block."""
+    if block["type"] != "rich_text":
+        return None
+    for element in block["elements"]:
+        if element["type"] == "rich_text_quote":
+            return "".join(piece["text"] for piece in element["elements"])
+    return None
+
+
+# --- laying out: mrkdwn sections and quote blocks --------------------------------------
+
+Piece = str | Block  # mrkdwn text, joined into sections; or a block, placed as it is
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to lay out: a head that is always shown, then pieces shown while they fit."""
+
+    head: str
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Items laid out over blocks: how many were shown, and how many pieces were not."""
+
+    blocks: tuple[Block, ...]
+    items: int  # the leading items shown; the rest did not fit
+    shown: int
+    dropped: int  # pieces of shown items left out whole
+
+
+@dataclass
+class _Blocks:
+    """Blocks being filled up to a count and a character total.
+
+    Consecutive mrkdwn texts share a section while it stays within
+    SLACK_SECTION_TEXT_MAX; a block (a quote) always takes a block of its own.
+    """
+
+    blocks: int
+    chars: int
+    made: list[Piece] = field(default_factory=list)  # a str is a section's text so far
+
+    def add(self, piece: Piece) -> bool:
+        """Place `piece`, joined to the last section or in a block of its own; False if
+        neither fits."""
+        if isinstance(piece, str):
+            last = self.made[-1] if self.made else None
+            joined = 1 + len(piece)  # "\n" + piece
+            if (
+                isinstance(last, str)
+                and len(last) + joined <= SLACK_SECTION_TEXT_MAX
+                and joined <= self.chars
+            ):
+                self.made[-1] = f"{last}\n{piece}"
+                self.chars -= joined
+                return True
+            if len(piece) > SLACK_SECTION_TEXT_MAX:
+                return False
+            size = len(piece)
+        else:
+            size = block_chars(piece)
+        if self.blocks > 0 and size <= self.chars:
+            self.made.append(piece)
+            self.blocks -= 1
+            self.chars -= size
+            return True
+        return False
+
+    def fits_whole(self, item: Item) -> bool:
+        """Whether the item and all its pieces would fit (tried on a copy)."""
+        trial = _Blocks(self.blocks, self.chars, list(self.made))
+        return all(trial.add(piece) for piece in (item.head, *item.pieces))
+
+    def built(self) -> tuple[Block, ...]:
+        return tuple(section(p) if isinstance(p, str) else p for p in self.made)
+
+
+def fill(items: Sequence[Item], *, blocks: int, chars: int, whole: bool = False) -> Filled:
+    """Lay items out in order within `blocks` blocks and `chars` characters.
+
+    A head that does not fit ends the fill. A piece that does not fit is left out
+    whole and counted, and later (shorter) pieces may still fit. With `whole`, an
+    item after the first is only shown with all its pieces, so a list row moves
+    to the next message rather than losing its quote.
+    """
+    filling = _Blocks(blocks, chars)
+    shown = dropped = items_shown = 0
+    for item in items:
+        if whole and items_shown and not filling.fits_whole(item):
+            break
+        if not filling.add(item.head):
+            break
+        items_shown += 1
+        for piece in item.pieces:
+            if filling.add(piece):
+                shown += 1
+            else:
+                dropped += 1
+    return Filled(filling.built(), items_shown, shown, dropped)
+
+
+# --- article text in mrkdwn --------------------------------------------------------------
 
 
 def point_head(point: Point, name: str) -> str:
@@ -176,18 +350,18 @@ def point_head(point: Point, name: str) -> str:
     return "\n".join(lines)
 
 
-def change_entries(brief: Brief) -> list[Entry]:
-    """One entry per change: before → after with dates, then each side's quotes."""
+def change_items(brief: Brief) -> list[Item]:
+    """One item per change: before → after with dates, then each side's quotes."""
     subjects = {p.proposition: point_subject(p, brief.actor.name) for p in brief.points}
-    entries = []
+    items = []
     for change in brief.changes:
         subject = escape(subjects.get(change.proposition, change.proposition))
         before = dated_stance(change.before, date_text(change.before_date))
         after = dated_stance(change.after, date_text(change.after_date))
-        quotes = [evidence_text(e, "Before") for e in change.before_evidence]
-        quotes += [evidence_text(e, "After") for e in change.after_evidence]
-        entries.append(Entry(f"*{subject}*: {before} → {after}", tuple(quotes)))
-    return entries
+        quotes = [quote_block(e, "Before") for e in change.before_evidence]
+        quotes += [quote_block(e, "After") for e in change.after_evidence]
+        items.append(Item(f"*{subject}*: {before} → {after}", tuple(quotes)))
+    return items
 
 
 def source_line(number: int, source: SourceRef) -> str:
@@ -200,26 +374,25 @@ def source_line(number: int, source: SourceRef) -> str:
 # --- layouts -----------------------------------------------------------------------
 
 
-def cited(entries: Sequence[Entry], noun: str, item: str = "quote") -> Layout[Block]:
-    """A divider, then entries over as many sections as the room allows, then what was left out."""
-    total = sum(len(e.quotes) for e in entries)
-    reserve = more_bound([(len(entries), noun), (total, item)]) + 2  # + the italics
+def cited(items: Sequence[Item], noun: str, piece: str = "quote") -> Layout[Block]:
+    """A divider, then items over as many blocks as the room allows, then what was left out."""
+    total = sum(len(item.pieces) for item in items)
+    reserve = more_bound([(len(items), noun), (total, piece)]) + 2  # + the italics
 
     def layout(room: Room) -> Chunk[Block] | None:
-        filled = fill_sections(
-            entries,
-            sections=room.items - 2,  # the divider and a "+N more" line
+        filled = fill(
+            items,
+            blocks=room.items - 2,  # the divider and a "+N more" line
             chars=room.chars - reserve,
-            section_max=SLACK_SECTION_TEXT_MAX,
         )
-        if not filled.entries:
+        if not filled.items:
             return None
-        blocks = [divider(), *map(section, filled.sections)]
-        left = len(entries) - filled.entries
-        more = more_line([(left, noun), (filled.dropped_quotes, item)])
+        blocks = [divider(), *filled.blocks]
+        left = len(items) - filled.items
+        more = more_line([(left, noun), (filled.dropped, piece)])
         if more:
             blocks.append(more_context(more))
-        return chunk_of(blocks, filled.shown_quotes, filled.dropped_quotes + left)
+        return chunk_of(blocks, filled.shown, filled.dropped + left)
 
     return layout
 
@@ -239,10 +412,10 @@ def brief_tail(brief: Brief, hidden: int) -> list[Layout[Block]]:
     if more:
         layouts.append(fixed(chunk_of([more_context(more_text(more, "point"))])))
     if brief.changes:
-        layouts.append(cited([Entry("*Changes*"), *change_entries(brief)], "change"))
+        layouts.append(cited([Item("*Changes*"), *change_items(brief)], "change"))
     if brief.sources:
         lines = tuple(source_line(n, s) for n, s in enumerate(brief.sources, 1))
-        layouts.append(cited([Entry("*Sources*", lines)], "heading", "source"))
+        layouts.append(cited([Item("*Sources*", lines)], "heading", "source"))
     return layouts
 
 
@@ -274,7 +447,7 @@ def brief_to_slack(brief: Brief) -> list[SlackMessage]:
     name = brief.actor.name
     title = title_line(name, date_text(brief.as_of))
     points = [
-        cited([Entry(point_head(p, name), tuple(map(evidence_text, p.evidence)))], "point")
+        cited([Item(point_head(p, name), tuple(map(quote_block, p.evidence)))], "point")
         for p in brief.points
     ]
     pages = fit_points(
@@ -289,24 +462,23 @@ def brief_to_slack(brief: Brief) -> list[SlackMessage]:
     return messages(title, fallback, pages)
 
 
-def list_to_slack(title: str, entries: Sequence[Entry], noun: str) -> list[SlackMessage]:
-    """A list (matrix rows, actors) over pages of sections, then '+N more' if it ran out."""
-    reserve = more_bound([(len(entries), noun), (len(entries), "quote")]) + 2
+def list_to_slack(title: str, items: Sequence[Item], noun: str) -> list[SlackMessage]:
+    """A list (matrix rows, actors) over pages of blocks, then '+N more' if it ran out."""
+    reserve = more_bound([(len(items), noun), (len(items), "quote")]) + 2
     later = continued_room(title)
 
-    def page(rest: Sequence[Entry], index: int) -> tuple[tuple[list[Block], int], int]:
+    def page(rest: Sequence[Item], index: int) -> tuple[tuple[list[Block], int], int]:
         lead = [header(title)] if index == 0 else []
         room = Room(SLACK_MAX_BLOCKS, SLACK_MESSAGE_BLOCK_TEXT_MAX) if index == 0 else later
-        filled = fill_sections(
+        filled = fill(
             rest,
-            sections=room.items - len(lead) - 1,
+            blocks=room.items - len(lead) - 1,
             chars=room.chars - sum(map(block_chars, lead)) - reserve,
-            section_max=SLACK_SECTION_TEXT_MAX,
             whole=True,
         )
-        return ([*lead, *map(section, filled.sections)], filled.dropped_quotes), filled.entries
+        return ([*lead, *filled.blocks], filled.dropped), filled.items
 
-    pages, left = paginate(entries, page, MAX_MESSAGES_PER_REPLY)
+    pages, left = paginate(items, page, MAX_MESSAGES_PER_REPLY)
     finished = []
     for number, (blocks, dropped) in enumerate(pages, 1):
         more = more_line([(left if number == len(pages) else 0, noun), (dropped, "quote")])
@@ -315,30 +487,30 @@ def list_to_slack(title: str, entries: Sequence[Entry], noun: str) -> list[Slack
 
 
 def matrix_to_slack(matrix: StanceMatrix) -> list[SlackMessage]:
-    """One entry per actor: stance, actor, last seen, then its newest quote."""
+    """One item per actor: stance, actor, last seen, then its newest quote."""
     if not matrix.rows:
         return [notice_to_slack(matrix_to_text(matrix))]
-    entries = []
+    items = []
     for row in matrix.rows:
         seen = date_text(row.last_seen)
         head = f"*{row.stance.upper()}* · {escape(row.actor.name)}"
         head += f" · last seen {seen}" if seen else ""
-        entries.append(Entry(head, tuple(evidence_text(e) for e in row.evidence[:1])))
-    return list_to_slack(matrix_title(matrix), entries, "actor")
+        items.append(Item(head, tuple(quote_block(e) for e in row.evidence[:1])))
+    return list_to_slack(matrix_title(matrix), items, "actor")
 
 
 def actors_to_slack(summaries: Sequence[ActorSummary]) -> list[SlackMessage]:
     """Known actors with how many claims and documents mention them."""
     if not summaries:
         return [notice_to_slack(actors_to_text(summaries))]
-    entries = [
-        Entry(
+    items = [
+        Item(
             f"*{escape(s.actor.name)}* · {s.actor.kind} · {escape(s.actor.id)}"
             f" · {s.claims} claims, {s.documents} documents"
         )
         for s in summaries
     ]
-    return list_to_slack(f"Known actors ({len(summaries)})", entries, "actor")
+    return list_to_slack(f"Known actors ({len(summaries)})", items, "actor")
 
 
 def notice_to_slack(text: str) -> SlackMessage:
