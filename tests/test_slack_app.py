@@ -8,7 +8,9 @@ Bolt or slack_sdk is mocked; the only seam is the Web API base URL.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -474,3 +476,33 @@ async def test_a_maximal_brief_is_split_into_messages_within_limits(fake: FakeSl
         assert [r.body["text"] for r in delivered] == [m["text"] for m in messages]
         for record in delivered:
             assert_within_limits(record.body)
+
+
+# --- re-deliveries and shutdown -----------------------------------------------------------
+
+
+async def test_a_redelivered_event_is_answered_once(sender: SlackSender, fake: FakeSlack) -> None:
+    """Slack's retry of an event (same event_id, X-Slack-Retry-Num) gets no second answer."""
+    body = json.dumps(event_callback(im_message("position poland", ts=fake.next_ts())))
+    assert (await sender.post(body, "application/json")).status == 200
+    assert (await sender.post(body, "application/json")).status == 200
+    posts = await fake.wait_for(lambda: fake.posts(DM_CHANNEL_ID))
+    await asyncio.sleep(0.3)  # a second answer, if any, would be on its way by now
+    first_messages = len(posts)
+    assert first_messages >= 1
+    assert len(fake.posts(DM_CHANNEL_ID)) == first_messages
+
+
+async def test_stopping_waits_for_replies_already_acked(
+    seeded: BriefingService, fake: FakeSlack
+) -> None:
+    """A brief acked just before shutdown is still delivered; then the server is gone."""
+    settings = slack_settings(fake)
+    served = SlackRunner(build_slack_app(seeded, settings), settings)
+    await served.start()
+    assert served.url is not None
+    async with SlackSender(served.url, fake) as slack:
+        sent = await slack.slash("/position", "poland")
+        assert sent.status == 200
+        await served.stop()  # right after the ack: the reply is still being computed
+    assert fake.responses(sent.response_id), "the acked brief was dropped at shutdown"

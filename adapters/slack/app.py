@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.commands import Command, parse_command
 from adapters.replies import Notice, answer, to_slack
+from adapters.slack.inflight import InFlight
 from adapters.slack.posting import SlackPoster, retry_handlers
 from briefs.render.slack import SlackMessage
 from briefs.service import BriefingService
@@ -91,8 +93,16 @@ def build_slack_app(service: BriefingService, settings: SlackConfig) -> AsyncApp
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
     )
-    register(app, service, SlackPoster(client))
+    register(app, service, SlackPoster(client), in_flight(app))
     return app
+
+
+_IN_FLIGHT: weakref.WeakKeyDictionary[AsyncApp, InFlight] = weakref.WeakKeyDictionary()
+
+
+def in_flight(app: AsyncApp) -> InFlight:
+    """The app's in-flight tracker (one per app), which the runner drains on stop."""
+    return _IN_FLIGHT.setdefault(app, InFlight())
 
 
 def authorize_once(client: AsyncWebClient) -> Callable[[], Awaitable[AuthorizeResult]]:
@@ -120,30 +130,35 @@ def authorize_once(client: AsyncWebClient) -> Callable[[], Awaitable[AuthorizeRe
     return authorize
 
 
-def register(app: AsyncApp, service: BriefingService, poster: SlackPoster) -> None:
+def register(app: AsyncApp, service: BriefingService, poster: SlackPoster, work: InFlight) -> None:
     """Attach the listeners. Closures, because Bolt injects arguments by parameter name."""
 
     async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()  # the HTTP 200 (or the socket ack) leaves now, before any engine work
-        name = command["command"]
-        text = command.get("text") or ""
-        parsed = parse_command(text) if name == CATCH_ALL else parse_command(text, command=name)
-        messages, notice = await reply_to(service, parsed)
-        # A notice (help, unknown actor) is only for the asker; a brief is for the channel.
-        await poster.respond(command["response_url"], messages, in_channel=not notice)
+        async with work.track():
+            name = command["command"]
+            text = command.get("text") or ""
+            parsed = parse_command(text) if name == CATCH_ALL else parse_command(text, command=name)
+            messages, notice = await reply_to(service, parsed)
+            # A notice (help, unknown actor) is only for the asker; a brief is for the channel.
+            await poster.respond(command["response_url"], messages, in_channel=not notice)
 
-    async def on_message(event: dict[str, Any]) -> None:
+    async def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or not from_person(event):
             return
-        messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
-        await poster.post(event["channel"], messages, thread_ts=event.get("thread_ts"))
+        if not work.first_time(body.get("event_id")):
+            return  # Slack re-delivered an event already answered
+        async with work.track():
+            messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
+            await poster.post(event["channel"], messages, thread_ts=event.get("thread_ts"))
 
-    async def on_mention(event: dict[str, Any]) -> None:
-        if not from_person(event):
+    async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if not from_person(event) or not work.first_time(body.get("event_id")):
             return
-        messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
-        thread = event.get("thread_ts") or event["ts"]
-        await poster.post(event["channel"], messages, thread_ts=thread)
+        async with work.track():
+            messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
+            thread = event.get("thread_ts") or event["ts"]
+            await poster.post(event["channel"], messages, thread_ts=thread)
 
     for name in (*COMMANDS, CATCH_ALL):
         app.command(name)(on_command)

@@ -15,11 +15,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from adapters.slack.app import SlackConfig
+from adapters.slack.app import SlackConfig, in_flight
 
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+DRAIN_SECONDS = 20.0  # how long a shutdown waits for replies already acked
 
 
 class SlackRunner:
@@ -51,6 +52,13 @@ class SlackRunner:
             await self._start_http()
 
     async def stop(self) -> None:
+        """Stop taking requests, let replies already promised finish, then close."""
+        if self._web is not None:
+            # aiohttp's shutdown closes the listening socket before waiting for handlers
+            await self._web.shutdown()
+        unfinished = await in_flight(self.app).drain(timeout=DRAIN_SECONDS)
+        if unfinished:
+            logger.warning("Slack: %d replies were still running at shutdown", unfinished)
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
