@@ -124,7 +124,11 @@ def percentile(samples: Sequence[float], share: float) -> float:
 def shared_service(base: BriefingService, settings: Settings, db: Path) -> BriefingService:
     """A service on another store that reuses `base`'s catalogs and loaded analyzer."""
     return BriefingService(
-        open_store(settings, db), base.catalog, base.topics, lambda: base.analyzer
+        open_store(settings, db),
+        base.catalog,
+        base.topics,
+        lambda: base.analyzer,
+        clock=base.clock,
     )
 
 
@@ -237,7 +241,9 @@ def measure(
 
 
 def query_latencies(base: BriefingService, size: int, queries: int) -> list[Latency]:
-    service = BriefingService(base.store, base.catalog, base.topics, lambda: base.analyzer)
+    service = BriefingService(
+        base.store, base.catalog, base.topics, lambda: base.analyzer, clock=base.clock
+    )
     position = measure(
         size,
         "position",

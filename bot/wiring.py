@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from bot.settings import Settings
@@ -30,7 +31,13 @@ def build_service(settings: Settings, db: Path | None = None) -> BriefingService
     def make_analyzer() -> Analyzer:
         return Analyzer(load_model(settings.spacy_model), catalog, topics)
 
-    return BriefingService(open_store(settings, db), catalog, topics, make_analyzer)
+    return BriefingService(
+        open_store(settings, db),
+        catalog,
+        topics,
+        make_analyzer,
+        clock=lambda: dt.datetime.now(dt.UTC),  # documents are stamped in UTC
+    )
 
 
 def _existing(path: Path | None) -> list[Path]:

@@ -1,9 +1,10 @@
 """The engine's vocabulary: frozen pydantic models that cross every boundary.
 
 Documents go in, `Analysis` comes out of the NLP step, the store keeps it, and
-`Brief` / `StanceMatrix` come out of the brief builder. Adapters only ever see
-these types. Offsets (`start`, `end`) always index `Document.text`, which is the
-verbatim decoded file, so `document.text[start:end]` is the cited quote.
+`Brief` / `StanceMatrix` come out of the brief builder, `Digest` out of the digest
+builder. Adapters only ever see these types. Offsets (`start`, `end`) always index
+`Document.text`, which is the verbatim decoded file, so `document.text[start:end]`
+is the cited quote.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Stance = Literal["supports", "opposes", "conditional", "undecided"]
 ActorKind = Literal["country", "organisation", "person"]
@@ -26,6 +34,13 @@ BoilerplateKind = Literal[
 ClaimKind = Literal["stance", "context"]
 
 STANCES: tuple[Stance, ...] = ("supports", "opposes", "conditional", "undecided")
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A timezone-aware moment in UTC; a naive one is refused, as its zone is unknown."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone; pass an aware datetime")
+    return moment.astimezone(dt.UTC)
 
 
 class Frozen(BaseModel):
@@ -50,6 +65,14 @@ class Document(Frozen):
     text: str  # verbatim decoded file content; every offset indexes this
     body_start: int = 0  # offset of the first body character (after any header)
     checksum: str  # sha256 of the raw bytes; unchanged checksum means nothing to do
+    # When the store took this version (UTC). None for documents stored before stamps
+    # existed: they count as ingested before any digest window.
+    ingested_at: dt.datetime | None = None
+
+    @field_validator("ingested_at")
+    @classmethod
+    def _ingested_in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class Boilerplate(Frozen):
@@ -261,3 +284,84 @@ class ActorSummary(Frozen):
     actor: ActorRef
     claims: int
     documents: int
+
+
+# --- digests -------------------------------------------------------------------
+
+# A first digest (no earlier one to start from) looks back this far from `until`.
+FIRST_DIGEST_WINDOW = dt.timedelta(days=1)
+
+
+class DigestRequest(Frozen):
+    """What changed since the last digest, for some actors and optionally one topic.
+
+    The window is (since, until] in ingestion time: a digest reports what the store
+    took in during it, whatever the articles' own dates. A first digest has no
+    earlier one; it passes since=None (or until - 1 day, the same thing) and covers
+    the 24 hours before `until`. Both moments must be timezone-aware.
+    """
+
+    actors: tuple[str, ...] = ()  # names as users type them; none = every country and organisation
+    topic: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime
+
+    @field_validator("since", "until")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    @model_validator(mode="after")
+    def _window_is_forward(self) -> DigestRequest:
+        if self.since is not None and self.since >= self.until:
+            raise ValueError("a digest's since must be before its until")
+        return self
+
+    @property
+    def start(self) -> dt.datetime:
+        """Where the window opens: `since`, or a day before `until` for a first digest."""
+        return self.since if self.since is not None else self.until - FIRST_DIGEST_WINDOW
+
+
+class DigestChange(Frozen):
+    """An actor's stance that the window changed: the latest before it and the new one."""
+
+    actor: ActorRef
+    change: StanceChange
+
+
+class DigestPoint(Frozen):
+    """A position the window brought in on a proposition the actor had no stance on."""
+
+    actor: ActorRef
+    point: Point
+
+
+class DigestReads(Frozen):
+    """What the store reads for a digest, each claim with its actor.
+
+    `before` holds the newest claims taken in before the window on the (actor,
+    proposition) pairs that `after` (the claims taken in during it) touches;
+    `new_documents` are the window's documents carrying any of those claims.
+    """
+
+    before: tuple[tuple[ActorRef, CitedClaim], ...] = ()
+    after: tuple[tuple[ActorRef, CitedClaim], ...] = ()
+    new_documents: tuple[SourceRef, ...] = ()
+
+
+class Digest(Frozen):
+    """What changed in a window: stance changes, then new positions, then new sources."""
+
+    since: dt.datetime
+    until: dt.datetime
+    topic: str | None = None
+    actors: tuple[ActorRef, ...] = ()  # the actors asked for; none = every collective actor
+    changes: tuple[DigestChange, ...] = ()  # newest first
+    new_positions: tuple[DigestPoint, ...] = ()  # most cited first
+    new_sources: tuple[SourceRef, ...] = ()  # newest first
+
+    @property
+    def empty(self) -> bool:
+        """Nothing new in the window: the caller sends a one-line note, or nothing."""
+        return not (self.changes or self.new_positions or self.new_sources)

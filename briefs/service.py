@@ -14,6 +14,7 @@ from pathlib import Path
 from briefs.analyzer import Analyzer
 from briefs.brief import build_brief
 from briefs.catalog import Catalog
+from briefs.digest import build_digest
 from briefs.documents import DEFAULT_MAX_BYTES
 from briefs.errors import SkippedFile, UnknownTopicError
 from briefs.files import iter_input_files, read_document
@@ -25,9 +26,12 @@ from briefs.models import (
     Analysis,
     Brief,
     BriefRequest,
+    Digest,
+    DigestRequest,
     Document,
     Frozen,
     StanceMatrix,
+    as_utc,
 )
 from briefs.store import Store
 from briefs.topics import TopicCatalog
@@ -35,6 +39,8 @@ from briefs.topics import TopicCatalog
 SAVE_BATCH = 32  # analyses written per transaction during ingest
 # A matrix row shows an actor's latest stance; its newest claims are all it needs.
 MATRIX_CLAIMS_PER_ACTOR = 12
+# The stance before a digest's window is the latest of these newest earlier claims.
+DIGEST_CLAIMS_BEFORE_PER_PAIR = 3
 
 
 class IngestReport(Frozen):
@@ -59,7 +65,11 @@ class IngestReport(Frozen):
 
 
 class BriefingService:
-    """Use cases over the store: ingest, brief, stance matrix, actor list."""
+    """Use cases over the store: ingest, brief, stance matrix, digest, actor list.
+
+    `clock` tells the time ingest stamps documents with when no `now` is given; the
+    engine reads no clock of its own, so the composition root passes one.
+    """
 
     def __init__(
         self,
@@ -67,10 +77,13 @@ class BriefingService:
         catalog: Catalog,
         topics: TopicCatalog,
         analyzer_factory: Callable[[], Analyzer],
+        *,
+        clock: Callable[[], dt.datetime],
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.topics = topics
+        self.clock = clock
         self._analyzer_factory = analyzer_factory
         self._analyzer: Analyzer | None = None
         self._known: Catalog | None = None
@@ -89,8 +102,14 @@ class BriefingService:
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
         on_skip: Callable[[SkippedFile], None] | None = None,
+        now: dt.datetime | None = None,
     ) -> IngestReport:
-        """Read files and folders; analyse new or changed documents; skip bad files."""
+        """Read files and folders; analyse new or changed documents; skip bad files.
+
+        New and changed documents are stamped as ingested at `now` (the clock's time
+        when not given, timezone-aware); unchanged ones keep their stamp.
+        """
+        ingested_at = as_utc(now if now is not None else self.clock())
         skipped: list[tuple[str, str]] = []
         unchanged: list[str] = []
         fresh: list[Document] = []
@@ -103,7 +122,7 @@ class BriefingService:
             elif self.store.checksum_of(document.id) == document.checksum:
                 unchanged.append(document.name)
             else:
-                fresh.append(document)
+                fresh.append(document.model_copy(update={"ingested_at": ingested_at}))
         ingested = self.save(self.analyzer.analyze_many(fresh)) if fresh else []
         self._known = None
         words = sum(len(d.text[d.body_start :].split()) for d in fresh)
@@ -152,13 +171,38 @@ class BriefingService:
 
     def matrix(self, topic: str, *, since: dt.date | None = None) -> StanceMatrix:
         """Who supports, opposes or conditions a topic."""
-        propositions = {t.proposition for t in self.topics.matching(topic)}
-        if not propositions:
-            raise UnknownTopicError(topic, tuple(t.id for t in self.topics.topics))
+        propositions = self._propositions(topic)
         rows = self.store.cited_claims_for_propositions(
             propositions, since=since, per_actor=MATRIX_CLAIMS_PER_ACTOR, collectives_only=True
         )
         return build_matrix(topic, rows, topics=self.topics)
+
+    def digest(self, request: DigestRequest) -> Digest:
+        """What changed in the request's ingestion window for its actors and topic.
+
+        Raises UnknownActorError for an actor name nobody knows and UnknownTopicError
+        for a topic that names no known proposition.
+        """
+        actors = list({a.id: a for a in map(self.resolve_actor, request.actors)}.values())
+        refs = [ActorRef(id=a.id, name=a.name, kind=a.kind) for a in actors]
+        propositions = self._propositions(request.topic) if request.topic else None
+        reads = self.store.digest_claims(
+            [ref.id for ref in refs],
+            propositions=propositions,
+            since=request.start,
+            until=request.until,
+            before_per_pair=DIGEST_CLAIMS_BEFORE_PER_PAIR,
+        )
+        return build_digest(
+            request, reads.before, reads.after, reads.new_documents, topics=self.topics, actors=refs
+        )
+
+    def _propositions(self, topic: str) -> set[str]:
+        """The propositions a topic names; raises UnknownTopicError when there are none."""
+        propositions = {t.proposition for t in self.topics.matching(topic)}
+        if not propositions:
+            raise UnknownTopicError(topic, tuple(t.id for t in self.topics.topics))
+        return propositions
 
     def actors(self) -> list[ActorSummary]:
         """Known actors with their claim and document counts."""

@@ -27,13 +27,14 @@ from briefs.models import (
     CitedClaim,
     Claim,
     ClaimKind,
+    DigestReads,
     Document,
     Evidence,
     Mention,
     Sentence,
     Stance,
 )
-from briefs.store import Store
+from briefs.store import Store, repository
 from briefs.store.repository import _trusted, fts5_query
 from briefs.store.schema import metadata
 
@@ -729,3 +730,281 @@ def test_matrix_rows_can_be_capped_per_actor_and_leave_people_out(store: Store) 
     ]
     everyone = store.cited_claims_for_propositions([TROOPS])
     assert {ref.id for ref, _ in everyone} == {"poland", "antonio-costa"}
+
+
+# --- ingestion times and digest windows ---------------------------------------------------
+
+DAY_1 = dt.datetime(2026, 1, 5, 7, 0, tzinfo=dt.UTC)
+SINCE = dt.datetime(2026, 1, 11, 7, 0, tzinfo=dt.UTC)
+UNTIL = dt.datetime(2026, 1, 12, 7, 0, tzinfo=dt.UTC)
+IN_WINDOW = dt.datetime(2026, 1, 11, 19, 30, tzinfo=dt.UTC)
+
+
+def stamped(base: Analysis, ingested_at: dt.datetime | None) -> Analysis:
+    """The analysis with its document stamped as ingested at `ingested_at`."""
+    document = base.document.model_copy(update={"ingested_at": ingested_at})
+    return base.model_copy(update={"document": document})
+
+
+def said_on(
+    doc_id: str,
+    line: str,
+    stance: Stance,
+    date: dt.date,
+    ingested_at: dt.datetime | None,
+    *,
+    actor_id: str = "poland",
+    proposition: str = TROOPS,
+) -> Analysis:
+    """A one-sentence document in which `actor_id` states `stance` on `proposition`."""
+    return stamped(
+        analysis(
+            doc_id,
+            [line],
+            [Said(actor_id, line, stance, proposition, date=date)],
+            published=date,
+        ),
+        ingested_at,
+    )
+
+
+def test_ingested_at_reads_back_in_utc(store: Store) -> None:
+    """An aware stamp in any zone is kept as the same moment in UTC; None stays None."""
+    warsaw = dt.timezone(dt.timedelta(hours=1))
+    store.save_analysis(stamped(sample(), dt.datetime(2026, 1, 11, 20, 30, 15, 250, tzinfo=warsaw)))
+    store.save_analysis(_dated_claims())
+
+    document = store.get_document("doc-a")
+    assert document is not None
+    assert document.ingested_at == dt.datetime(2026, 1, 11, 19, 30, 15, 250, tzinfo=dt.UTC)
+    assert document.ingested_at.tzinfo == dt.UTC
+    assert store.get_document("doc-d") == _dated_claims().document  # unstamped
+    assert _dated_claims().document.ingested_at is None
+
+
+def test_resaving_a_changed_document_replaces_its_stamp(store: Store) -> None:
+    store.save_analysis(stamped(sample(), DAY_1))
+    store.save_analysis(stamped(sample(), IN_WINDOW))
+
+    document = store.get_document("doc-a")
+    assert document is not None and document.ingested_at == IN_WINDOW
+
+
+def test_clone_keeps_the_ingestion_time(store: Store) -> None:
+    store.save_analysis(stamped(sample(), IN_WINDOW))
+
+    store.clone_document("doc-a", "doc-b", "doc-b.txt")
+
+    clone = store.get_document("doc-b")
+    assert clone is not None and clone.ingested_at == IN_WINDOW
+
+
+def test_a_naive_stamp_is_refused_by_the_store(store: Store) -> None:
+    """The column keeps UTC; a stamp without a zone is a bug, not a UTC time."""
+    naive = dt.datetime(2026, 1, 11, 7, 0)  # noqa: DTZ001
+    # model_construct gets past the model's own check, as a careless caller could
+    document = Document.model_construct(**{**sample().document.model_dump(), "ingested_at": naive})
+
+    with pytest.raises(StoreError, match="no time zone"):
+        store.save_analysis(sample().model_copy(update={"document": document}))
+    assert store.document_count() == 0
+
+
+def _old_schema(url: str) -> None:
+    """Turn a fresh store into one made before documents.ingested_at existed."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_documents_ingested_at")
+            conn.exec_driver_sql("ALTER TABLE documents DROP COLUMN ingested_at")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("documents")}
+        assert "ingested_at" not in columns
+    finally:
+        engine.dispose()
+
+
+def test_create_schema_migrates_a_database_without_ingested_at(backend: Backend) -> None:
+    """An old database keeps its rows, gains the column (NULL) and its index, and works."""
+    backend.store.save_analysis(
+        said_on("old", "Poland refused.", "opposes", dt.date(2025, 6, 1), None)
+    )
+    backend.store.close()
+    _old_schema(backend.url)
+
+    with Store(backend.url) as reopened:
+        reopened.create_schema()
+        reopened.create_schema()  # the migration is safe to repeat
+        document = reopened.get_document("old")
+        assert document is not None and document.ingested_at is None
+        reopened.save_analysis(
+            said_on("new", "Poland agreed.", "supports", dt.date(2026, 1, 11), IN_WINDOW)
+        )
+        reads = reopened.digest_claims(since=SINCE, until=UNTIL)
+
+    # the unstamped document counts as ingested before any window
+    assert [c.evidence.document for _, c in reads.before] == ["old.txt"]
+    assert [c.evidence.document for _, c in reads.after] == ["new.txt"]
+    engine = sa.create_engine(backend.url)
+    try:
+        with engine.connect() as conn:
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("documents")}
+        assert "ix_documents_ingested_at" in indexes
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_store_built_by_hand_with_the_old_table_opens(tmp_path: Path) -> None:
+    """A SQLite file whose documents table is the old DDL, byte for byte, opens and works."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE documents (id VARCHAR NOT NULL, name VARCHAR NOT NULL, "
+            "title VARCHAR NOT NULL, source VARCHAR, url VARCHAR, published DATE, "
+            "date_from_text BOOLEAN NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL, "
+            "checksum VARCHAR NOT NULL, PRIMARY KEY (id))"
+        )
+        conn.execute(
+            "INSERT INTO documents VALUES ('old', 'old.txt', 'Old', NULL, NULL, '2025-06-01', "
+            "0, 'Poland refused.', 0, 'v0')"
+        )
+
+    with Store.open_sqlite(path) as store:
+        old = store.get_document("old")
+        store.save_analysis(stamped(sample(), IN_WINDOW))
+        fresh = store.get_document("doc-a")
+
+    assert old is not None and old.ingested_at is None and old.text == "Poland refused."
+    assert fresh is not None and fresh.ingested_at == IN_WINDOW
+
+
+def _digest_corpus() -> list[Analysis]:
+    """Poland on troops before and in the window, plus what a digest must leave out."""
+    jan, feb = dt.date(2026, 1, 2), dt.date(2026, 1, 11)
+    return [
+        said_on("unstamped", "Poland agreed long ago.", "supports", dt.date(2025, 1, 1), None),
+        said_on("early", "Poland refused in January.", "opposes", jan, DAY_1),
+        said_on("at-since", "Poland refused again.", "opposes", jan, SINCE),  # since: earlier
+        said_on("in-window", "Poland agreed today.", "supports", feb, IN_WINDOW),
+        said_on("at-until", "Poland agreed once more.", "supports", feb, UNTIL),  # until: in
+        said_on("too-late", "Poland refused later.", "opposes", feb, UNTIL + dt.timedelta(hours=1)),
+        # a pair with no claims in the window: its earlier claims are not read
+        said_on(
+            "tariffs",
+            "The EU opposes new tariffs.",
+            "opposes",
+            jan,
+            DAY_1,
+            actor_id="european-union",
+            proposition=TARIFFS,
+        ),
+        # a person: left out unless asked for
+        said_on(
+            "costa", "António Costa agreed.", "supports", feb, IN_WINDOW, actor_id="antonio-costa"
+        ),
+        # a window document with only a context claim carries no digest claim
+        stamped(
+            analysis(
+                "context",
+                ["Poland hosted talks."],
+                [Said("poland", "Poland hosted talks.", None, kind="context")],
+            ),
+            IN_WINDOW,
+        ),
+    ]
+
+
+def test_digest_claims_split_by_the_window(store: Store) -> None:
+    """(since, until]: after holds the window's claims; before the earlier ones of its pairs."""
+    store.save_analyses(_digest_corpus())
+
+    reads = store.digest_claims(since=SINCE, until=UNTIL)
+
+    assert sorted(c.evidence.document for _, c in reads.after) == ["at-until.txt", "in-window.txt"]
+    assert [c.evidence.document for _, c in reads.before] == [
+        "at-since.txt",
+        "early.txt",
+        "unstamped.txt",
+    ]  # newest claim first, the unstamped one counted as earlier
+    assert {ref.id for ref, _ in (*reads.before, *reads.after)} == {"poland"}
+    assert sorted(s.document for s in reads.new_documents) == ["at-until.txt", "in-window.txt"]
+
+
+def test_digest_claims_cap_the_earlier_claims_per_actor_and_proposition(store: Store) -> None:
+    store.save_analyses(_digest_corpus())
+
+    reads = store.digest_claims(since=SINCE, until=UNTIL, before_per_pair=1)
+
+    assert [c.evidence.document for _, c in reads.before] == ["at-since.txt"]
+
+
+def test_digest_claims_of_given_actors_include_people(store: Store) -> None:
+    store.save_analyses(_digest_corpus())
+
+    reads = store.digest_claims(["antonio-costa"], since=SINCE, until=UNTIL)
+
+    assert [(ref.id, c.evidence.document) for ref, c in reads.after] == [
+        ("antonio-costa", "costa.txt")
+    ]
+    assert reads.before == ()
+    assert [s.document for s in reads.new_documents] == ["costa.txt"]
+
+
+def test_digest_claims_on_given_propositions(store: Store) -> None:
+    store.save_analyses(_digest_corpus())
+
+    assert store.digest_claims(propositions=[TARIFFS], since=SINCE, until=UNTIL).after == ()
+    assert store.digest_claims(propositions=[], since=SINCE, until=UNTIL).after == ()
+    on_troops = store.digest_claims(propositions=[TROOPS], since=SINCE, until=UNTIL)
+    assert len(on_troops.after) == 2 and len(on_troops.before) == 3
+
+
+def test_digest_claims_of_an_empty_window_are_empty(store: Store) -> None:
+    store.save_analyses(_digest_corpus())
+
+    later = UNTIL + dt.timedelta(days=1)
+    assert store.digest_claims(since=later, until=later + dt.timedelta(days=1)).after == ()
+
+
+def test_digest_claims_read_earlier_claims_in_chunks_of_pairs(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many pairs are read a few at a time (bound parameters); the result is the same."""
+    corpus = [
+        *_digest_corpus(),
+        said_on(
+            "eu-early",
+            "The EU refused.",
+            "opposes",
+            dt.date(2026, 1, 2),
+            DAY_1,
+            actor_id="european-union",
+        ),
+        said_on(
+            "eu-now",
+            "The EU agreed.",
+            "supports",
+            dt.date(2026, 1, 11),
+            IN_WINDOW,
+            actor_id="european-union",
+        ),
+    ]
+    store.save_analyses(corpus)
+    whole = store.digest_claims(since=SINCE, until=UNTIL)
+
+    monkeypatch.setattr(repository, "_IN_CHUNK", 2)  # one pair per query
+    chunked = store.digest_claims(since=SINCE, until=UNTIL)
+
+    def documents(reads: DigestReads) -> list[tuple[str, str]]:
+        return sorted((ref.id, c.evidence.document) for ref, c in reads.before)
+
+    assert (
+        documents(chunked)
+        == documents(whole)
+        == [
+            ("european-union", "eu-early.txt"),
+            ("poland", "at-since.txt"),
+            ("poland", "early.txt"),
+            ("poland", "unstamped.txt"),
+        ]
+    )

@@ -1,12 +1,15 @@
-"""JSON: the brief contract that external measurements are built on, plus matrix and actors.
+"""JSON: the brief contract that external measurements are built on, plus matrix, actors
+and digests.
 
 The contract is spelled out key by key here rather than left to `model_dump`,
 so that a field added to a model cannot silently change it. Dates are
-"YYYY-MM-DD" or null; output is indented by 2 and keeps non-ASCII text as is.
+"YYYY-MM-DD" or null; a digest's window edges are ISO 8601 moments in UTC
+("2026-01-12T07:00:00Z"). Output is indented by 2 and keeps non-ASCII text as is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +18,9 @@ from briefs.models import (
     ActorRef,
     ActorSummary,
     Brief,
+    Digest,
+    DigestChange,
+    DigestPoint,
     Evidence,
     MatrixRow,
     Point,
@@ -141,3 +147,40 @@ def actors_to_json(summaries: Sequence[ActorSummary]) -> str:
             for s in summaries
         ]
     )
+
+
+# --- digests ---------------------------------------------------------------------------------
+
+
+def moment_json(moment: dt.datetime) -> str:
+    """A moment as ISO 8601 in UTC: '2026-01-12T07:00:00Z'."""
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def digest_change_json(item: DigestChange) -> JsonObject:
+    """A digest's change: the actor, then the brief contract's change keys."""
+    return {"actor": actor_json(item.actor), **change_json(item.change)}
+
+
+def digest_point_json(item: DigestPoint) -> JsonObject:
+    """A digest's new position: the actor and the brief contract's point object."""
+    return {"actor": actor_json(item.actor), "point": point_json(item.point)}
+
+
+def digest_json(digest: Digest) -> JsonObject:
+    """A digest as its JSON object (before serialisation), key by key."""
+    return {
+        "since": moment_json(digest.since),
+        "until": moment_json(digest.until),
+        "topic": digest.topic,
+        "actors": [actor_json(a) for a in digest.actors],
+        "changes": [digest_change_json(c) for c in digest.changes],
+        "new_positions": [digest_point_json(p) for p in digest.new_positions],
+        "new_sources": [source_json(s) for s in digest.new_sources],
+        "empty": digest.empty,
+    }
+
+
+def digest_to_json(digest: Digest) -> str:
+    """A digest as JSON: since, until, topic, actors, changes, new_positions, new_sources, empty."""
+    return dumps(digest_json(digest))

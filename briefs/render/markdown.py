@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 
 from briefs.brief import point_subject
-from briefs.models import Brief, Evidence, Point, SourceRef, StanceChange, StanceMatrix
+from briefs.models import (
+    Brief,
+    Digest,
+    DigestPoint,
+    Evidence,
+    Point,
+    SourceRef,
+    StanceChange,
+    StanceMatrix,
+)
 from briefs.render import (
     UNKNOWN_DATE,
     attribution_parts,
@@ -19,6 +28,7 @@ from briefs.render import (
     seen_text,
     source_parts,
 )
+from briefs.render.text import change_subject, digest_title, no_change_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 # At the start of a line these would open a list, a heading underline or a rule.
@@ -151,3 +161,29 @@ def matrix_to_markdown(matrix: StanceMatrix) -> str:
         cells = (row.stance, escape(row.actor.name), date_text(row.last_seen) or "-", quote)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def digest_point_block(number: int, new: DigestPoint) -> list[str]:
+    """A brief's point block, headed by the actor: a digest may cover several."""
+    lines = point_block(number, new.point, new.actor.name)
+    heading = lines[0].removeprefix(f"### {number}. ")
+    return [f"### {number}. {escape(new.actor.name)} — {heading}", *lines[1:]]
+
+
+def digest_to_markdown(digest: Digest) -> str:
+    """A digest in Markdown: changes, then new positions, then new sources."""
+    if digest.empty:
+        return escape(no_change_line(digest))
+    lines = [f"# {escape(digest_title(digest))}", ""]
+    if digest.changes:
+        lines += ["## Changes", ""]
+        for item in digest.changes:
+            lines += change_block(item.change, change_subject(item.actor, item.change.proposition))
+    if digest.new_positions:
+        lines += ["## New positions", ""]
+        for number, new in enumerate(digest.new_positions, 1):
+            lines += digest_point_block(number, new)
+    if digest.new_sources:
+        lines += ["## New sources", ""]
+        lines += [source_item(n, s) for n, s in enumerate(digest.new_sources, 1)]
+    return "\n".join(lines).rstrip("\n")

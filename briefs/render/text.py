@@ -1,4 +1,4 @@
-"""Plain text for a terminal: briefs, stance matrices and actor lists.
+"""Plain text for a terminal: briefs, stance matrices, actor lists and digests.
 
 Only verbatim quotes appear inside curly quotes, always whole; every other
 sentence is ours. Unknown values are left out rather than printed as "None".
@@ -6,12 +6,16 @@ sentence is ours. Unknown values are left out rather than printed as "None".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from briefs.brief import point_subject
 from briefs.models import (
+    ActorRef,
     ActorSummary,
     Brief,
+    Digest,
+    DigestPoint,
     Evidence,
     Point,
     SourceRef,
@@ -153,3 +157,64 @@ def actors_to_text(summaries: Sequence[ActorSummary]) -> str:
         (s.actor.name, s.actor.kind, s.actor.id, str(s.claims), str(s.documents)) for s in summaries
     ]
     return "\n".join(aligned(table))
+
+
+# --- digests ---------------------------------------------------------------------------------
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """A digest window's edge to the minute, in UTC: '2026-01-12 07:00 UTC'."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def digest_scope(actors: Sequence[ActorRef], topic: str | None) -> str:
+    """Who and what a digest covers: 'Poland, France on 'troops''."""
+    who = ", ".join(a.name for a in actors) if actors else "any country or organisation"
+    return f"{who} on '{topic}'" if topic else who
+
+
+def no_change_line(digest: Digest) -> str:
+    """The whole of an empty digest: one line the caller may send or drop."""
+    scope = digest_scope(digest.actors, digest.topic)
+    return f"No change since {moment_text(digest.since)} for {scope}."
+
+
+def digest_title(digest: Digest) -> str:
+    """A digest's first line: what it covers and its window."""
+    return (
+        f"What changed for {digest_scope(digest.actors, digest.topic)}, "
+        f"{moment_text(digest.since)} to {moment_text(digest.until)}"
+    )
+
+
+def change_subject(actor: ActorRef, proposition: str) -> str:
+    """How a digest names a change: 'Poland — send troops to Ukraine'."""
+    return f"{actor.name} — {proposition}"
+
+
+def digest_point_lines(number: int, new: DigestPoint) -> list[str]:
+    """A brief's point lines, headed by the actor: a digest may cover several."""
+    lines = point_lines(number, new.point, new.actor.name)
+    heading = lines[0].removeprefix(f"{number}. ")
+    return [f"{number}. {new.actor.name} — {heading}", *lines[1:]]
+
+
+def digest_to_text(digest: Digest) -> str:
+    """A digest for a terminal: changes, then new positions, then new sources."""
+    if digest.empty:
+        return no_change_line(digest)
+    lines = [digest_title(digest), ""]
+    if digest.changes:
+        lines.append("Changes")
+        for number, item in enumerate(digest.changes, 1):
+            subject = change_subject(item.actor, item.change.proposition)
+            lines += change_lines(number, item.change, subject)
+        lines.append("")
+    if digest.new_positions:
+        lines.append("New positions")
+        for number, new in enumerate(digest.new_positions, 1):
+            lines += [*digest_point_lines(number, new), ""]
+    if digest.new_sources:
+        lines.append("New sources")
+        lines += [source_line(n, s) for n, s in enumerate(digest.new_sources, 1)]
+    return "\n".join(lines).rstrip("\n")

@@ -35,8 +35,10 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    or_,
     select,
     text,
+    tuple_,
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,14 +57,17 @@ from briefs.models import (
     CitedClaim,
     Claim,
     ClaimGroup,
+    DigestReads,
     Document,
     Evidence,
     Mention,
     Sentence,
+    SourceRef,
 )
 from briefs.store.schema import (
     actor_aliases,
     actors,
+    add_missing_columns,
     claims,
     documents,
     mentions,
@@ -74,7 +79,9 @@ from briefs.store.schema import (
 )
 
 _Rows: TypeAlias = list[dict[str, Any]]
+_AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 _Model = TypeVar("_Model", bound=BaseModel)
+_Item = TypeVar("_Item")
 _Excluded: TypeAlias = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
 
 # Execution option that makes the SQLite begin hook take the write lock up front.
@@ -120,9 +127,11 @@ class Store:
         return store
 
     def create_schema(self) -> None:
-        """Create missing tables, indexes and the full-text table; safe to repeat."""
+        """Create missing tables, indexes and the full-text table, and add the columns
+        a database made by an older briefbot lacks; safe to repeat."""
         with self._writing("create the schema") as conn:
             metadata.create_all(conn)
+            add_missing_columns(conn)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -339,6 +348,41 @@ class Store:
                 found.append((refs[actor_id], _cited_claim_from_row(row)))
         return found
 
+    def digest_claims(
+        self,
+        actor_ids: Collection[str] = (),
+        *,
+        propositions: Collection[str] | None = None,
+        since: dt.datetime,
+        until: dt.datetime,
+        before_per_pair: int = 3,
+    ) -> DigestReads:
+        """Stance claims for a digest of the ingestion window (since, until].
+
+        Claims of `actor_ids` (every country and organisation when empty) on
+        `propositions` (all when None): those whose documents were ingested in the
+        window, and for each (actor, proposition) they touch, the `before_per_pair`
+        newest ones ingested earlier (unstamped documents count as earlier), which
+        is all a digest needs to tell the stance before the window.
+        """
+        if propositions is not None and not propositions:
+            return DigestReads()
+        wanted = _DigestFilter(frozenset(actor_ids), _optional_set(propositions))
+        with self._reading("read the claims of a digest") as conn:
+            rows = conn.execute(_window_claims_query(since, until))
+            after = _actor_claims(row for row in rows if wanted.keeps(row))
+            if not after:
+                return DigestReads()
+            pairs = sorted({(actor.id, cited.claim.proposition) for actor, cited in after})
+            before = tuple(
+                found
+                for chunk in _chunks(pairs, _IN_CHUNK // 2)  # two parameters per pair
+                for found in _actor_claims(
+                    conn.execute(_earlier_claims_query(chunk, since, before_per_pair))
+                )
+            )
+        return DigestReads(before=before, after=after, new_documents=_sources_of(after))
+
     # --- search --------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 50) -> list[tuple[str, int]]:
@@ -530,6 +574,7 @@ def _document_row(document: Document) -> dict[str, Any]:
         "text": document.text,
         "body_start": document.body_start,
         "checksum": document.checksum,
+        "ingested_at": document.ingested_at,
     }
 
 
@@ -561,7 +606,7 @@ def _insert(conn: Connection, table_: TableClause, rows: _Rows) -> None:
         conn.execute(insert(table_), rows)
 
 
-def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[_Item], size: int = _IN_CHUNK) -> Iterator[Sequence[_Item]]:
     for offset in range(0, len(items), size):
         yield items[offset : offset + size]
 
@@ -792,6 +837,98 @@ def _newest_per_partition(
     ranked = query.add_columns(rank).order_by(None).subquery()
     kept = [c for c in ranked.c if c.key != "newest_rank"]
     return select(*kept).where(ranked.c.newest_rank <= limit).order_by(*_newest_first(ranked.c))
+
+
+def _stance_claims_with_actors() -> Select[Any]:
+    """Stance claims with their evidence and their actor's three columns last."""
+    return (
+        _cited_claims_query(None)
+        .add_columns(
+            actors.c.id.label("actor_ref_id"),
+            actors.c.name.label("actor_name"),
+            actors.c.kind.label("actor_kind"),
+        )
+        .join(actors, actors.c.id == claims.c.actor_id)
+        .where(claims.c.kind == "stance")
+    )
+
+
+def _window_claims_query(since: dt.datetime, until: dt.datetime) -> Select[Any]:
+    """Every stance claim of the documents ingested in (since, until].
+
+    Actors and propositions are left to `_DigestFilter`: given a condition on either,
+    SQLite (which keeps no statistics unless ANALYZE ran) reads every claim of that
+    actor or proposition instead of the window's few documents by their index.
+    """
+    return _stance_claims_with_actors().where(
+        documents.c.ingested_at > since, documents.c.ingested_at <= until
+    )
+
+
+def _earlier_claims_query(
+    pairs: Sequence[tuple[str, str]], since: dt.datetime, per_pair: int
+) -> Select[Any]:
+    """The `per_pair` newest claims of each (actor, proposition) ingested up to `since`."""
+    query = _stance_claims_with_actors().where(
+        or_(documents.c.ingested_at <= since, documents.c.ingested_at.is_(None)),
+        # the single-column conditions let the planner use the actor and proposition
+        # indexes; the pair condition then drops the other combinations
+        claims.c.actor_id.in_(sorted({actor_id for actor_id, _ in pairs})),
+        claims.c.proposition.in_(sorted({proposition for _, proposition in pairs})),
+        tuple_(claims.c.actor_id, claims.c.proposition).in_(list(pairs)),
+    )
+    return _newest_per_partition(query, (claims.c.actor_id, claims.c.proposition), per_pair)
+
+
+@dataclass(frozen=True)
+class _DigestFilter:
+    """Which window claims a digest wants, tested on the raw rows."""
+
+    actor_ids: frozenset[str]  # none: every country and organisation
+    propositions: frozenset[str] | None  # None: all
+
+    def keeps(self, row: _AnyRow) -> bool:
+        if self.actor_ids:
+            if row.actor_id not in self.actor_ids:
+                return False
+        elif row.actor_kind == "person":
+            return False
+        return self.propositions is None or row.proposition in self.propositions
+
+
+def _optional_set(items: Collection[str] | None) -> frozenset[str] | None:
+    return None if items is None else frozenset(items)
+
+
+def _actor_claims(rows: Iterable[_AnyRow]) -> tuple[tuple[ActorRef, CitedClaim], ...]:
+    """Rows of a query with the three actor columns last, as (actor, cited claim) pairs."""
+    refs: dict[str, ActorRef] = {}  # one shared (immutable) ref per actor
+    found: list[tuple[ActorRef, CitedClaim]] = []
+    for row in rows:
+        actor_id, name, kind = row[-3:]
+        if actor_id not in refs:
+            refs[actor_id] = _trusted(ActorRef, {"id": actor_id, "name": name, "kind": kind})
+        found.append((refs[actor_id], _cited_claim_from_row(row)))
+    return tuple(found)
+
+
+def _sources_of(found: Iterable[tuple[ActorRef, CitedClaim]]) -> tuple[SourceRef, ...]:
+    """The distinct documents citing these claims, in the order the claims come."""
+    by_document: dict[str, SourceRef] = {}
+    for _, cited in found:
+        evidence = cited.evidence
+        if evidence.document not in by_document:
+            by_document[evidence.document] = _trusted(
+                SourceRef,
+                {
+                    "document": evidence.document,
+                    "title": evidence.title,
+                    "source": evidence.source,
+                    "url": evidence.url,
+                    "published": evidence.published,
+                },
+            )
+    return tuple(by_document.values())
 
 
 def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:

@@ -7,6 +7,7 @@ the sentences, which the server maintains.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,8 @@ from sqlalchemy import (
     Column,
     Connection,
     Date,
+    DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -23,17 +26,49 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     column,
     event,
     func,
+    inspect,
     literal_column,
     table,
 )
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 from sqlalchemy.sql.functions import Function
 
 metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime on every engine.
+
+    SQLite keeps datetimes as text and drops the zone, so values are written in UTC
+    (which also makes its text order the time order) and read back with UTC attached;
+    PostgreSQL keeps them as timestamptz and returns them in the session's zone.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value.isoformat()} has no time zone; the store keeps UTC")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
 
 # The text search configuration as a SQL literal, not a bound parameter, so that
 # queries repeat the indexed expression exactly and PostgreSQL uses the index.
@@ -52,8 +87,13 @@ documents = Table(
     Column("text", Text, nullable=False),
     Column("body_start", Integer, nullable=False),
     Column("checksum", String, nullable=False),
+    # NULL for rows from before the column existed: ingested before any digest window.
+    Column("ingested_at", UtcDateTime),
     Index("ix_documents_checksum", "checksum"),
 )
+# Digests read the documents of one window of ingestion times. Built on the column
+# (which attaches it to the table) so the migration below can create it on its own.
+ingested_at_index = Index("ix_documents_ingested_at", documents.c.ingested_at)
 
 # The text column is built first so the GIN index below can sit in the Table:
 # a standalone Index cannot find its table through the literal 'english'.
@@ -169,3 +209,27 @@ CREATE_SENTENCES_FTS = (
 def _create_sentences_fts(_target: MetaData, connection: Connection, **_kw: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(CREATE_SENTENCES_FTS)
+
+
+# --- migrations ---------------------------------------------------------------------
+
+
+def add_missing_columns(connection: Connection) -> None:
+    """Bring tables made by an older briefbot up to this schema, in place.
+
+    create_all only creates missing tables, never a column of an existing one, so a
+    database from before `documents.ingested_at` would fail every read of documents.
+    The column is nullable, so adding it keeps every row, and NULL already means
+    "ingested before any digest window".
+    """
+    present = {c["name"] for c in inspect(connection).get_columns(documents.name)}
+    if "ingested_at" not in present:
+        column_type = documents.c.ingested_at.type.compile(dialect=connection.dialect)
+        # PostgreSQL lets two processes read the columns before either alters the table,
+        # so both may get here; SQLite writers hold the database lock from the start.
+        guard = "IF NOT EXISTS " if connection.dialect.name == "postgresql" else ""
+        connection.exec_driver_sql(
+            f"ALTER TABLE {documents.name} ADD COLUMN {guard}ingested_at {column_type}"
+        )
+    # create_all builds indexes only with their table, so an old table lacks this one
+    connection.execute(CreateIndex(ingested_at_index, if_not_exists=True))
