@@ -4,6 +4,14 @@
     who <topic>                        the stance matrix on a topic
     actors                             the known actors
     help                               what the bot understands
+    digest subscribe [actors...] [on <topic>] [at HH:MM] [tz <Area/City>]
+                     [weekdays|daily] [quiet|always]
+    digest list | unsubscribe <id> | preview [<id>] | status
+
+Several digest actors are separated by commas, or quoted:
+`digest subscribe poland, united kingdom on troops at 08:00 tz Europe/Warsaw weekdays`.
+A digest option the grammar cannot read (a bad time, an unknown zone) is an
+`InvalidCommand`: one line saying what was expected, not the whole help text.
 
 Direct messages also take plain questions ("what is Poland's position on troops?",
 "where does France stand?", "who opposes sending troops?"). Anything else gets the
@@ -12,14 +20,18 @@ help text with a reason, never silence.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Literal
+from functools import cache
+from typing import Literal, NamedTuple
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process, utils
 
 from briefs.models import BriefRequest, Frozen
+from briefs.subscriptions import DEFAULT_AT, Days, Platform, known_zones
 
-COMMAND_NAMES = ("position", "who", "actors", "help")
+COMMAND_NAMES = ("position", "who", "actors", "help", "digest")
 
 
 class PositionCommand(Frozen):
@@ -49,7 +61,86 @@ class HelpCommand(Frozen):
     reason: str | None = None
 
 
-Command = PositionCommand | WhoCommand | ActorsCommand | HelpCommand
+class InvalidCommand(Frozen):
+    """Input in a known form with a bad part: answered with one line saying what was expected."""
+
+    kind: Literal["invalid"] = "invalid"
+    reason: str
+
+
+class DigestSubscribeCommand(Frozen):
+    """Subscribe the place the command came from (a channel or a DM) to a digest."""
+
+    kind: Literal["digest-subscribe"] = "digest-subscribe"
+    actors: tuple[str, ...] = ()  # none: every country and organisation
+    topic: str | None = None
+    at: dt.time = DEFAULT_AT
+    tz: str | None = None  # None: the requester's zone when the platform knows it, else UTC
+    days: Days = "daily"
+    quiet: bool = True
+
+
+class DigestListCommand(Frozen):
+    """List the digests of the place the command came from."""
+
+    kind: Literal["digest-list"] = "digest-list"
+
+
+class DigestUnsubscribeCommand(Frozen):
+    """Stop a digest, by the number `digest list` shows."""
+
+    kind: Literal["digest-unsubscribe"] = "digest-unsubscribe"
+    subscription_id: int
+
+
+class DigestPreviewCommand(Frozen):
+    """What the next digest would say, shown only to the person asking."""
+
+    kind: Literal["digest-preview"] = "digest-preview"
+    subscription_id: int | None = None
+
+
+class DigestStatusCommand(Frozen):
+    """The latest digest runs and how they went."""
+
+    kind: Literal["digest-status"] = "digest-status"
+
+
+class DigestHelpCommand(Frozen):
+    """The digest commands, briefly."""
+
+    kind: Literal["digest-help"] = "digest-help"
+
+
+DigestCommand = (
+    DigestSubscribeCommand
+    | DigestListCommand
+    | DigestUnsubscribeCommand
+    | DigestPreviewCommand
+    | DigestStatusCommand
+    | DigestHelpCommand
+)
+# What answers a question about positions, and what manages digests.
+QueryCommand = PositionCommand | WhoCommand | ActorsCommand | HelpCommand | InvalidCommand
+Command = QueryCommand | DigestCommand
+
+
+class Requester(Frozen):
+    """Who sent a command, and from where; the adapter fills it in from the platform event.
+
+    `can_manage_channel` is the adapter's verdict (Discord: Manage Channels; Slack: a
+    workspace admin or channel manager, or a user on DIGEST_SLACK_ADMINS); subscribing
+    or unsubscribing a channel needs it, a DM digest does not. `timezone` is the
+    user's IANA zone when the platform knows it (Slack's users.info `tz`).
+    """
+
+    platform: Platform
+    user_id: str
+    channel_id: str
+    is_dm: bool = False
+    can_manage_channel: bool = False
+    timezone: str | None = None
+
 
 HELP_TEXT = """\
 I answer with cited briefs: every point quotes the articles verbatim.
@@ -57,8 +148,26 @@ I answer with cited briefs: every point quotes the articles verbatim.
 • who <topic>: who supports, opposes or conditions it, e.g. who troops
 • actors: the actors I know, with how often they are cited
 • help: this text
+• digest subscribe|list|unsubscribe|preview|status: a daily digest of what changed, \
+e.g. digest subscribe poland on troops at 08:00 tz Europe/Warsaw (`digest help` for more)
 In a direct message you can also just ask, e.g. "what is Poland's position on troops?"
 or "where does France stand?\""""
+
+DIGEST_SUBSCRIBE_USAGE = (
+    "digest subscribe [actors, ...] [on <topic>] [at HH:MM] [tz <Area/City>] "
+    "[weekdays|daily] [quiet|always]"
+)
+DIGEST_HELP_TEXT = f"""\
+Digests post what changed in the actors' positions, once a day at your time.
+• {DIGEST_SUBSCRIBE_USAGE}
+  e.g. digest subscribe poland, "united kingdom" on troops at 08:00 tz Europe/Warsaw weekdays
+  Defaults: every country and organisation, any topic, 08:00, your time zone or UTC, daily, \
+quiet (nothing on days without news; `always` posts a one-line "no change" note).
+  In a channel you need to be able to manage it; in a DM the digest is yours.
+• digest list: the digests here, with their numbers
+• digest unsubscribe <number>: stop one
+• digest preview [<number>]: what the next digest would say, shown only to you
+• digest status: the latest digests and how they went"""
 
 _ON_TOPIC = re.compile(r"^(?P<actor>.+?)(?:\s+(?:on|about|regarding|over)\s+(?P<topic>.+))?$", re.I)
 _QUESTIONS = (
@@ -110,6 +219,8 @@ def parse_command(text: str, *, command: str | None = None) -> Command:
         return WhoCommand(topic=who.group("topic"))
     verb, _, rest = words.partition(" ")
     verb = verb.lower()
+    if verb == "digest":
+        return parse_digest(rest.strip())
     if verb in COMMAND_NAMES:
         return _keyword(verb, rest.strip())
     return _question(words)
@@ -152,3 +263,198 @@ def _clean(text: str) -> str:
     text = re.sub(r"<@[A-Z0-9]+(?:\|[^>]*)?>", " ", text)  # Slack: <@U123>
     text = re.sub(r"<@!?\d+>", " ", text)  # Discord: <@123>, <@!123>
     return " ".join(text.split()).rstrip("?!. ").strip()
+
+
+# --- digests ---------------------------------------------------------------------------
+
+_DIGEST_VERBS = ("subscribe", "list", "unsubscribe", "preview", "status", "help")
+_TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
+_SUBSCRIPTION_ID = re.compile(r"^#?(?P<id>\d{1,9})$")
+# A quoted name ("…", “…”, '…', ‘…’), a comma, or a run of other characters. A quote
+# inside a word ("Côte d'Ivoire") is part of the word: only a leading one opens a name.
+_TOKEN = re.compile(
+    r'"(?P<q1>[^"]*)"?|“(?P<q2>[^”]*)”?|\'(?P<q3>[^\']*)\'?|‘(?P<q4>[^’]*)’?'
+    r'|(?P<comma>,)|(?P<word>[^\s,"“”]+)'
+)
+_TOPIC_WORDS = frozenset({"on", "about"})
+_TIME_WORDS = frozenset({"at"})
+_ZONE_WORDS = frozenset({"tz", "timezone"})
+_DAYS_WORDS = {"daily": "daily", "everyday": "daily", "weekdays": "weekdays", "weekday": "weekdays"}
+_QUIET_WORDS = {"quiet": True, "always": False}
+# Words that end a topic: an option keyword. "on" may sit inside a topic ("troops on the ground").
+_OPTION_WORDS = _TIME_WORDS | _ZONE_WORDS | set(_DAYS_WORDS) | set(_QUIET_WORDS)
+_ALL_ACTORS = frozenset({"all", "everyone", "everybody", "all actors"})
+
+
+class _Token(NamedTuple):
+    text: str
+    quoted: bool = False
+
+    def keyword(self) -> str | None:
+        """The lower-cased word when it could be a grammar keyword; quoted text never is."""
+        return None if self.quoted else self.text.lower()
+
+
+class _BadDigest(ValueError):
+    """A part of a digest command the grammar cannot accept; str() is the user's line."""
+
+
+def parse_digest(rest: str) -> Command:
+    """`digest <verb> ...`, after the word `digest`."""
+    verb, _, arguments = rest.partition(" ")
+    verb = verb.lower()
+    arguments = arguments.strip()
+    try:
+        if verb in ("", "help"):
+            return DigestHelpCommand()
+        if verb == "subscribe":
+            return _subscribe(arguments)
+        if verb in ("list", "status"):
+            return DigestListCommand() if verb == "list" else DigestStatusCommand()
+        if verb == "unsubscribe":
+            return DigestUnsubscribeCommand(subscription_id=_subscription_id(arguments, verb))
+        if verb == "preview":
+            number = _subscription_id(arguments, verb) if arguments else None
+            return DigestPreviewCommand(subscription_id=number)
+    except _BadDigest as exc:
+        return InvalidCommand(reason=str(exc))
+    return InvalidCommand(
+        reason=f"There is no `digest {verb}`; try one of: {', '.join(_DIGEST_VERBS)}."
+    )
+
+
+def _subscription_id(text: str, verb: str) -> int:
+    match = _SUBSCRIPTION_ID.match(text.strip())
+    if match is None:
+        raise _BadDigest(
+            f"`digest {verb}` takes a subscription number from `digest list`, "
+            f"e.g. `digest {verb} 3`."
+        )
+    return int(match.group("id"))
+
+
+def _subscribe(arguments: str) -> DigestSubscribeCommand:
+    """Walk the tokens: keywords take their values; other words make up actor names,
+    which a comma ends and a quote encloses. Options may come in any order."""
+    tokens = _tokens(arguments)
+    options: dict[str, object] = {}
+    actors: list[list[str]] = [[]]
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        word = token.keyword()
+        if word in _TOPIC_WORDS:
+            topic, index = _topic(tokens, index + 1, word)
+            _set_once(options, "topic", topic, word)
+            continue
+        if word in _TIME_WORDS or word in _ZONE_WORDS:
+            value = tokens[index + 1].text if index + 1 < len(tokens) else ""
+            if word in _TIME_WORDS:
+                _set_once(options, "at", parse_time(value), "at")
+            else:
+                _set_once(options, "tz", parse_zone(value), "tz")
+            index += 2
+            continue
+        if word in _DAYS_WORDS:
+            _set_once(options, "days", _DAYS_WORDS[word], "weekdays|daily")
+        elif word in _QUIET_WORDS:
+            _set_once(options, "quiet", _QUIET_WORDS[word], "quiet|always")
+        elif token.text == "," and not token.quoted:
+            actors.append([])
+        elif token.quoted:
+            actors.append([token.text])  # a quoted name stands alone
+            actors.append([])
+        else:
+            actors[-1].append(token.text)
+        index += 1
+    return DigestSubscribeCommand(actors=_actor_names(actors), **options)
+
+
+def _topic(tokens: list[_Token], start: int, word: str) -> tuple[str, int]:
+    """The words after `on` up to the next option keyword."""
+    end = start
+    while end < len(tokens) and tokens[end].keyword() not in _OPTION_WORDS:
+        end += 1
+    topic = " ".join(t.text for t in tokens[start:end] if t.text != ",").strip()
+    if not topic:
+        raise _BadDigest(
+            f"`{word}` needs a topic after it, e.g. `digest subscribe poland on troops`."
+        )
+    return topic, end
+
+
+def _set_once(options: dict[str, object], key: str, value: object, name: str) -> None:
+    if key in options:
+        raise _BadDigest(f"`{name}` is given twice; say it once. Usage: {DIGEST_SUBSCRIBE_USAGE}")
+    options[key] = value
+
+
+def _actor_names(groups: list[list[str]]) -> tuple[str, ...]:
+    names = [" ".join(words).strip(" \"'“”‘’") for words in groups]
+    names = [name for name in names if name]
+    if len(names) == 1 and names[0].lower() in _ALL_ACTORS:
+        return ()
+    return tuple(dict.fromkeys(names))  # once each, in the order given
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(text):
+        quoted = next(
+            (match.group(g) for g in ("q1", "q2", "q3", "q4") if match.group(g) is not None), None
+        )
+        if quoted is not None:
+            if quoted.strip():
+                tokens.append(_Token(" ".join(quoted.split()), quoted=True))
+        elif match.group("comma"):
+            tokens.append(_Token(","))
+        else:
+            tokens.append(_Token(match.group("word")))
+    return tokens
+
+
+def parse_time(text: str) -> dt.time:
+    """`08:00` or `8:00`, 24-hour; anything else raises ValueError with the expected format."""
+    match = _TIME.match(text)
+    if match is None:
+        shown = f"`{text}` is not" if text else "`at` needs"
+        raise _BadDigest(f"{shown} a time of day like `at 08:00` (24-hour HH:MM, 00:00 to 23:59).")
+    return dt.time(int(match.group("hour")), int(match.group("minute")))
+
+
+def parse_zone(text: str) -> str:
+    """An IANA zone name (any letter case); an unknown one raises ValueError, "did you mean"."""
+    zones = _zones_by_folded_name()
+    if not text:
+        raise _BadDigest("`tz` needs a time zone like `tz Europe/Warsaw` (an IANA Area/City name).")
+    known = zones.get(text.casefold())
+    if known is not None:
+        return known
+    hint = ", ".join(suggest_zones(text))
+    did_you_mean = f" Did you mean {hint}?" if hint else ""
+    raise _BadDigest(
+        f"Unknown time zone `{text}`.{did_you_mean} Zones are IANA Area/City names, "
+        "e.g. `tz Europe/Warsaw`."
+    )
+
+
+def suggest_zones(text: str, *, limit: int = 3) -> list[str]:
+    """The zone names nearest `text`: the best match and any almost as good."""
+    found = process.extract(
+        text,
+        sorted(_zones_by_folded_name().values()),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=75,
+    )
+    if not found:
+        return []
+    best = found[0][1]
+    # WRatio scores many unrelated zones ~85 on a shared "Europe/"; only near-ties help.
+    return [name for name, score, _ in found if score >= best - 5]
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in known_zones()}

@@ -1,4 +1,4 @@
-"""The `briefbot` command line: ingest, position, who, actors, eval.
+"""The `briefbot` command line: ingest, position, who, actors, chat, digest, run, eval.
 
 Every engine error is turned into one line on stderr and a non-zero exit here,
 and nowhere else.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import getpass
 import logging
 import os
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from bot.settings import (
     Settings,
+    load_digest_settings,
     load_discord_settings,
     load_settings,
     load_slack_settings,
@@ -94,6 +96,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("message", nargs="*", help="answer this one message and exit")
     chat.set_defaults(handler=_chat)
+
+    digest = commands.add_parser(
+        "digest",
+        help="digest subscriptions: subscribe, list, unsubscribe, preview, status",
+        description="The chat grammar, for the console destination (and every digest): "
+        "digest subscribe [actors, ...] [on TOPIC] [at HH:MM] [tz Area/City] "
+        "[weekdays|daily] [quiet|always]; digest list; digest unsubscribe ID; "
+        "digest preview [ID]; digest status.",
+    )
+    digest.add_argument("words", nargs=argparse.REMAINDER, help="e.g. subscribe poland at 08:00")
+    digest.set_defaults(handler=_digest)
 
     run = commands.add_parser("run", help="start the Slack and Discord bots whose tokens are set")
     run.set_defaults(handler=_run)
@@ -179,8 +192,45 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _digest(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.commands import Requester, parse_command
+    from adapters.replies import Notice, answer, to_text
+
+    command = parse_command(" ".join(["digest", *map(_grammar_word, args.words)]))
+    # The console is the operator's: it manages every digest, and its own are printed
+    # by `briefbot run`.
+    requester = Requester(
+        platform="console",
+        user_id=_user(),
+        channel_id="console",
+        can_manage_channel=True,
+        timezone=os.environ.get("TZ"),
+    )
+    reply = answer(_service(args, settings), command, requester)
+    failed = isinstance(reply, Notice) and reply.error
+    print(to_text(reply), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def _grammar_word(word: str) -> str:
+    """A shell argument as the chat grammar reads it: "united kingdom" stays one name.
+
+    An argument holding a comma is left bare, so `"poland, france"` is still two actors.
+    """
+    if any(char.isspace() for char in word) and not any(c in word for c in ',"“”'):
+        return f'"{word}"'
+    return word
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers)
+        return "console"
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import build_surfaces, run_surfaces
+    from bot.runner import build_digest_runner, build_surfaces, digest_senders, run_surfaces
 
     _configure_logging(settings)
     service = _service(args, settings)
@@ -188,6 +238,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not surfaces:
         _say("Nothing to run: set Slack or Discord credentials (see .env.example).")
         return 1
+    senders = digest_senders(surfaces, _say)
+    # Last in, first stopped: no digest is mid-send when the chat surfaces go away.
+    surfaces.append(
+        ("Digests", build_digest_runner(service, load_digest_settings(), senders, _say))
+    )
     return asyncio.run(run_surfaces(surfaces, _say))
 
 

@@ -1,19 +1,27 @@
 """`briefbot run`: start every chat surface whose credentials are set, in one event loop.
 
-Each platform left off gets one line saying why. SIGINT and SIGTERM stop every
-surface cleanly (the Slack web server, the Discord gateway) before the process exits.
+Each platform left off gets one line saying why. The digest scheduler runs beside
+them when this process wins the database's scheduler lock (one per database), and
+stands by otherwise. SIGINT and SIGTERM stop every surface cleanly (the digest
+scheduler first, then the Discord gateway and the Slack web server) before the
+process exits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Protocol, runtime_checkable
 
-from bot.settings import DiscordSettings, SlackSettings
+from bot.lock import SchedulerLock, new_owner
+from bot.outbox import ConsoleSender, DigestSender, Outbox, RetryPolicy
+from bot.scheduler import DigestRunner, DigestScheduler
+from bot.settings import DigestSettings, DiscordSettings, SlackSettings
 from briefs.service import BriefingService
+from briefs.subscriptions import Platform, SubscriptionStore
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +32,18 @@ class Surface(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class DigestCapable(Protocol):
+    """A surface that can post digests: the Slack and Discord surfaces, once they can."""
+
+    def digest_sender(self) -> DigestSender: ...
+
+
+def utc_now() -> dt.datetime:
+    """The clock `briefbot run` passes down: aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
 
 
 def build_surfaces(
@@ -81,7 +101,52 @@ async def run_surfaces(
     return 0
 
 
+def digest_senders(
+    surfaces: list[tuple[str, Surface]], say: Callable[[str], None]
+) -> dict[Platform, DigestSender]:
+    """A sender per platform that can post: the console always, chat surfaces that can."""
+    senders: dict[Platform, DigestSender] = {"console": ConsoleSender(say)}
+    platforms: Mapping[str, Platform] = {"Slack": "slack", "Discord": "discord"}
+    for name, surface in surfaces:
+        if name in platforms and isinstance(surface, DigestCapable):
+            senders[platforms[name]] = surface.digest_sender()
+    return senders
+
+
+def build_digest_runner(
+    service: BriefingService,
+    settings: DigestSettings,
+    senders: Mapping[Platform, DigestSender],
+    say: Callable[[str], None],
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> DigestRunner:
+    """The digest scheduler surface over the service's database."""
+    store = SubscriptionStore.for_store(service.store)
+    owner = new_owner()
+    lock = SchedulerLock(store.engine, owner, clock=clock, ttl=settings.lock_ttl)
+    policy = RetryPolicy(
+        attempts=settings.retry_attempts,
+        backoff=settings.retry_backoff_seconds,
+        timeout=settings.send_timeout_seconds,
+    )
+
+    def make_scheduler() -> DigestScheduler:
+        outbox = Outbox(store, service.digest, senders, owner=owner, clock=clock, policy=policy)
+        return DigestScheduler(
+            store,
+            outbox,
+            grace=settings.grace,
+            clock=clock,
+            sync_every=dt.timedelta(seconds=settings.sync_seconds),
+        )
+
+    return DigestRunner(lock, make_scheduler, say)
+
+
 def _describe(surface: Surface) -> str:
+    description = getattr(surface, "description", None)
+    if isinstance(description, str):
+        return description
     mode = getattr(surface, "mode", None)
     url = getattr(surface, "url", None)
     if mode == "http" and url:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DB_NAME = "briefbot.db"
 
@@ -96,9 +98,50 @@ class DiscordSettings(BaseSettings):
         return "DISCORD_TOKEN not set" if self.token is None else None
 
 
+class DigestSettings(BaseSettings):
+    """How digests are delivered: catch-up grace, retries, who may manage Slack channels."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DIGEST_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    # Up to a day: beyond that a late digest would collide with the next day's.
+    grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    retry_attempts: int = Field(default=5, ge=1, le=20)
+    retry_backoff_seconds: float = Field(default=2.0, ge=0)
+    send_timeout_seconds: float = Field(default=30.0, gt=0)
+    lock_ttl_seconds: int = Field(default=60, ge=5)
+    sync_seconds: int = Field(default=60, ge=1)
+    # Comma-separated Slack user ids that may manage any channel's digests.
+    slack_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @property
+    def grace(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.grace_minutes)
+
+    @property
+    def lock_ttl(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.lock_ttl_seconds)
+
+    def is_slack_admin(self, user_id: str) -> bool:
+        """On the allow-list: may subscribe or unsubscribe any Slack channel."""
+        return user_id in self.slack_admins
+
+
 def load_slack_settings(env_file: str | None = ".env") -> SlackSettings:
     return SlackSettings(_env_file=env_file)
 
 
 def load_discord_settings(env_file: str | None = ".env") -> DiscordSettings:
     return DiscordSettings(_env_file=env_file)
+
+
+def load_digest_settings(env_file: str | None = ".env") -> DigestSettings:
+    return DigestSettings(_env_file=env_file)
