@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from briefs.store.repository import write_transaction
 from briefs.store.schema import UtcDateTime
-from briefs.subscriptions.store import write_transaction
 
 Clock = Callable[[], dt.datetime]
 DIGEST_LOCK = "digest-scheduler"

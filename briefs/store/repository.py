@@ -417,10 +417,27 @@ class Store:
 
     @contextmanager
     def _writing(self, action: str) -> Iterator[Connection]:
-        with self._errors(action), self._engine.connect() as conn:
-            conn.execution_options(**{_WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        with self._errors(action), write_transaction(self._engine) as conn:
+            yield conn
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for stores of other tables in the same database."""
+        return self._engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it takes the write lock when it begins.
+
+    The begin hook issues BEGIN IMMEDIATE for this execution option, so a transaction
+    that reads and then writes never fails at once as "database is locked" when another
+    writer got in between; it waits (busy_timeout) like any writer.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
 
 
 # --- engine --------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from briefs.errors import StoreError
 from briefs.store import Store
-from briefs.store.repository import _WRITE_OPTION
+from briefs.store.repository import write_transaction
 from briefs.store.schema import UtcDateTime
 from briefs.subscriptions.models import (
     Destination,
@@ -375,24 +375,9 @@ class SubscriptionStore:
             yield conn
 
 
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: on SQLite it takes the write lock when it begins.
-
-    The Store's begin hook issues BEGIN IMMEDIATE for this execution option, so a
-    transaction that reads and then writes never fails at once as "database is locked"
-    when another writer got in between; it waits (busy_timeout) like any writer.
-    """
-    with engine.connect() as conn:
-        conn.execution_options(**{_WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
-
-
 def engine_of(store: Store) -> Engine:
     """The Store's engine, shared so both see one database with the same settings."""
-    engine = getattr(store, "engine", None)  # a public accessor, once the Store has one
-    return engine if isinstance(engine, Engine) else store._engine
+    return store.engine
 
 
 @contextmanager
