@@ -650,15 +650,17 @@ def _negations(head: Token, anchor: Token | None = None) -> int:
         if not _is_condition(token):
             scope[token.i] = token
         token = token.head
-    count = 0
-    for token in scope.values():
-        for child in token.children:
-            if (
-                child.dep_ == "neg"
-                or child.lower_ == "never"
-                or (child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child))
-            ):
-                count += 1
+    negative = {
+        child.i
+        for token in scope.values()
+        for child in token.children
+        if child.dep_ == "neg"
+        or child.lower_ == "never"
+        or (child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child))
+    }
+    if anchor is not None and _is_negative_noun(anchor):
+        negative.add(anchor.i)  # "financial support but no troops": the topic word refused
+    count = len(negative)
     while head.dep_ in _CLAUSE_LINKS and head.head is not head:
         head = head.head
         count += sum(1 for c in head.children if c.dep_ == "neg")

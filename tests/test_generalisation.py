@@ -1,0 +1,93 @@
+"""Sentences written for these tests, in news style but outside the dev corpus.
+
+The engine is also measured on articles it has never seen, so rules must be general:
+each row is one sentence and the stance its main actor should get on sending troops.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefs.models import Analysis
+
+TROOPS = "send troops to Ukraine"
+
+SENTENCES = [
+    (
+        "Hungary will not take part in any mission in Ukraine, Foreign Minister Péter "
+        "Szijjártó said on Tuesday.",
+        "hungary",
+        "opposes",
+    ),
+    (
+        "Belgium is ready to contribute F-16 fighter jets and a small contingent to a "
+        "reassurance force, Defence Minister Theo Francken told parliament.",
+        "belgium",
+        "supports",
+    ),
+    (
+        "Finland's President Alexander Stubb said it was too early to discuss sending "
+        "Finnish soldiers.",
+        "finland",
+        "undecided",
+    ),
+    (
+        "The Czech government has not ruled out deploying troops once a peace agreement "
+        "is in place, according to Prime Minister Petr Fiala.",
+        "czechia",
+        "conditional",
+    ),
+    (
+        "Norway said it would consider sending military instructors to Ukraine after a ceasefire.",
+        "norway",
+        "conditional",
+    ),
+    (
+        "Sweden's defence minister, Pål Jonson, stressed that Stockholm would only send "
+        "troops with a clear mandate.",
+        "sweden",
+        "supports",
+    ),
+    (
+        "Lithuania has offered to send troops, President Gitanas Nausėda announced.",
+        "lithuania",
+        "supports",
+    ),
+    (
+        "Italy's Prime Minister Giorgia Meloni rejected the idea of sending Italian troops "
+        "to Ukraine.",
+        "italy",
+        "opposes",
+    ),
+    (
+        "Germany's Chancellor Friedrich Merz said Berlin would not send Bundeswehr soldiers "
+        "to Ukraine for now but would help fund the mission.",
+        "germany",
+        "opposes",
+    ),
+    ("Japan will provide financial support but no troops, officials said.", "japan", "opposes"),
+    (
+        "The Kremlin rejected any presence of European troops in Ukraine, spokesman Dmitry "
+        "Peskov said.",
+        "russia",
+        "opposes",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "stance"), SENTENCES, ids=[row[1] for row in SENTENCES]
+)
+def test_unseen_sentence_gets_the_expected_stance(
+    analyze_text, sentence: str, actor: str, stance: str
+) -> None:
+    """The sentence's actor holds the expected stance on sending troops."""
+    analysis: Analysis = analyze_text(sentence)
+    found = {
+        c.stance for c in analysis.claims if c.actor_id == actor and c.proposition == TROOPS
+    }
+    assert found == {stance}
+    for claim in analysis.claims:
+        assert analysis.document.text[claim.start : claim.end] == analysis.sentences[
+            claim.sentence_index
+        ].text
