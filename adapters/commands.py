@@ -129,7 +129,7 @@ class Requester(Frozen):
     """Who sent a command, and from where; the adapter fills it in from the platform event.
 
     `can_manage_channel` is the adapter's verdict (Discord: Manage Channels; Slack: a
-    workspace admin or channel manager, or a user on DIGEST_SLACK_ADMINS); subscribing
+    workspace admin or owner, or a user on DIGEST_SLACK_ADMINS); subscribing
     or unsubscribing a channel needs it, a DM digest does not. `timezone` is the
     user's IANA zone when the platform knows it (Slack's users.info `tz`).
     """

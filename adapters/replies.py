@@ -42,6 +42,7 @@ from briefs.render.discord import (
     DiscordMessage,
     actors_to_discord,
     brief_to_discord,
+    digest_to_discord,
     matrix_to_discord,
     notice_to_discord,
 )
@@ -49,6 +50,7 @@ from briefs.render.slack import (
     SlackMessage,
     actors_to_slack,
     brief_to_slack,
+    digest_to_slack,
     matrix_to_slack,
     notice_to_slack,
 )
@@ -339,8 +341,7 @@ def to_slack(reply: Reply) -> list[SlackMessage]:
     if isinstance(reply, ActorList):
         return actors_to_slack(reply.actors)
     if isinstance(reply, DigestPreview):
-        # Until the Slack digest renderer lands, the preview is the digest's text.
-        return [notice_to_slack(preview_text(reply))]
+        return digest_to_slack(reply.digest, note=reply.heading)
     return [notice_to_slack(reply.text)]
 
 
@@ -353,8 +354,7 @@ def to_discord(reply: Reply) -> list[DiscordMessage]:
     if isinstance(reply, ActorList):
         return actors_to_discord(reply.actors)
     if isinstance(reply, DigestPreview):
-        # Until the Discord digest renderer lands, the preview is the digest's text.
-        return [notice_to_discord(preview_text(reply))]
+        return digest_to_discord(reply.digest, note=reply.heading)
     return [notice_to_discord(reply.text)]
 
 

@@ -234,15 +234,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     _configure_logging(settings)
     service = _service(args, settings)
-    surfaces = build_surfaces(service, load_slack_settings(), load_discord_settings(), _say)
+    digest = load_digest_settings()
+    surfaces = build_surfaces(service, load_slack_settings(), load_discord_settings(), _say, digest)
     if not surfaces:
         _say("Nothing to run: set Slack or Discord credentials (see .env.example).")
         return 1
     senders = digest_senders(surfaces, _say)
     # Last in, first stopped: no digest is mid-send when the chat surfaces go away.
-    surfaces.append(
-        ("Digests", build_digest_runner(service, load_digest_settings(), senders, _say))
-    )
+    surfaces.append(("Digests", build_digest_runner(service, digest, senders, _say)))
     return asyncio.run(run_surfaces(surfaces, _say))
 
 

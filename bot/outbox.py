@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -53,6 +54,13 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 BuildDigest = Callable[[DigestRequest], Digest]
+
+# A TEST HOOK, inert unless the variable is set: BRIEFBOT_FAULT=crash-after-outbox-record
+# makes the process die at once (os._exit: no cleanup, no lease release) right after a
+# run is recorded and before it is claimed or sent. tests/test_digest_processes.py uses
+# it to crash a real `python -m bot run` in the window that recovery must cover.
+FAULT_VARIABLE = "BRIEFBOT_FAULT"
+CRASH_AFTER_RECORD = "crash-after-outbox-record"
 
 
 class DigestSender(Protocol):
@@ -104,6 +112,7 @@ class Outbox:
         self._clock = clock
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
+        self._crash_after_record = os.environ.get(FAULT_VARIABLE) == CRASH_AFTER_RECORD
 
     async def deliver(
         self,
@@ -122,6 +131,9 @@ class Outbox:
         run = await asyncio.to_thread(
             self._store.record_run, subscription.id, period, now=self._clock()
         )
+        if self._crash_after_record:
+            logger.critical("%s=%s: exiting after recording", FAULT_VARIABLE, CRASH_AFTER_RECORD)
+            os._exit(1)
         if run.status != "pending" or not await self._claim(subscription.id, period):
             return run  # done already, or another worker is at it
         try:

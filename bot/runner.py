@@ -36,7 +36,7 @@ class Surface(Protocol):
 
 @runtime_checkable
 class DigestCapable(Protocol):
-    """A surface that can post digests: the Slack and Discord surfaces, once they can."""
+    """A surface that can post digests (the Slack and Discord runners): `digest_sender()`."""
 
     def digest_sender(self) -> DigestSender: ...
 
@@ -51,15 +51,20 @@ def build_surfaces(
     slack: SlackSettings,
     discord: DiscordSettings,
     say: Callable[[str], None],
+    digest: DigestSettings | None = None,
 ) -> list[tuple[str, Surface]]:
-    """The surfaces that can start; one line through `say` for each that cannot."""
+    """The surfaces that can start; one line through `say` for each that cannot.
+
+    `digest` carries DIGEST_SLACK_ADMINS, the people Slack lets manage any channel's digests.
+    """
     surfaces: list[tuple[str, Surface]] = []
     slack_off = slack.off_reason()
     if slack_off is None:
         from adapters.slack.app import build_slack_app
         from adapters.slack.runner import SlackRunner
 
-        surfaces.append(("Slack", SlackRunner(build_slack_app(service, slack), slack)))
+        app = build_slack_app(service, slack, admins=digest)
+        surfaces.append(("Slack", SlackRunner(app, slack)))
     else:
         say(f"Slack off: {slack_off}")
     discord_off = discord.off_reason()

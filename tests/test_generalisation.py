@@ -83,11 +83,10 @@ def test_unseen_sentence_gets_the_expected_stance(
 ) -> None:
     """The sentence's actor holds the expected stance on sending troops."""
     analysis: Analysis = analyze_text(sentence)
-    found = {
-        c.stance for c in analysis.claims if c.actor_id == actor and c.proposition == TROOPS
-    }
+    found = {c.stance for c in analysis.claims if c.actor_id == actor and c.proposition == TROOPS}
     assert found == {stance}
     for claim in analysis.claims:
-        assert analysis.document.text[claim.start : claim.end] == analysis.sentences[
-            claim.sentence_index
-        ].text
+        assert (
+            analysis.document.text[claim.start : claim.end]
+            == analysis.sentences[claim.sentence_index].text
+        )

@@ -34,6 +34,9 @@ def test_manifest_subscribes_to_the_events_the_app_handles() -> None:
         "app_mentions:read",
         "im:read",
         "im:write",
+        "users:read",
+        "channels:history",
+        "groups:history",
     }
     assert re.search(r"^\s+socket_mode_enabled: true$", MANIFEST, re.M)
     assert re.search(r"interactivity:\n\s+is_enabled: false", MANIFEST)

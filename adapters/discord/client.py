@@ -4,6 +4,11 @@ Every answer takes the same path as on the other surfaces: a `Command` (from the
 command's options, or `parse_command` on a DM's text), `answer` in a worker thread (the
 service is synchronous SQLite), then `to_discord` for the messages. Nothing here decides
 what to say; this module only moves commands in and messages out.
+
+Digest commands also say who is asking (`Requester`): in a server, whether the member
+has Manage Channels there (`interaction.permissions`); a DM is the asker's own. Their
+answers (notices, previews) are private: `/digest` defers ephemerally, so every
+followup is seen by the asker alone, and in a DM only the asker is there.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import discord
 from discord import app_commands
 from pydantic import SecretStr
 
-from adapters.commands import Command, parse_command
+from adapters.commands import Command, DigestCommand, DigestHelpCommand, Requester, parse_command
 from adapters.discord.slash import add_commands
 from adapters.replies import Notice, answer, to_discord
 from briefs.render.discord import DiscordMessage
@@ -70,19 +75,32 @@ class BriefBot(discord.Client):
         self.tree.error(self._on_command_error)
         add_commands(self.tree, self)
 
-    async def render(self, command: Command) -> list[DiscordMessage]:
+    async def render(
+        self, command: Command, requester: Requester | None = None
+    ) -> list[DiscordMessage]:
         """The messages answering a command (the engine runs in a worker thread)."""
-        reply = await asyncio.to_thread(answer, self.service, command)
+        reply = await asyncio.to_thread(answer, self.service, command, requester)
         return to_discord(reply)
 
-    async def respond(self, interaction: discord.Interaction[BriefBot], command: Command) -> None:
-        """Answer a slash command: "thinking..." at once, then the answer as followups."""
-        await interaction.response.defer(thinking=True)
-        for message in await self.render(command):
+    async def respond(
+        self,
+        interaction: discord.Interaction[BriefBot],
+        command: Command,
+        *,
+        private: bool = False,
+    ) -> None:
+        """Answer a slash command: "thinking..." at once, then the answer as followups.
+
+        `private`: only the asker sees "thinking..." and the answer (digest commands).
+        """
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        requester = interaction_requester(interaction) if needs_requester(command) else None
+        for message in await self.render(command, requester):
             await interaction.followup.send(
                 content=message["content"],
                 embeds=embeds_of(message),
                 allowed_mentions=discord.AllowedMentions.none(),
+                ephemeral=private,
             )
 
     async def on_message(self, message: discord.Message) -> None:
@@ -92,7 +110,9 @@ class BriefBot(discord.Client):
         if message.author.bot or message.author == self.user:  # ourselves and other bots
             return
         try:
-            replies = await self.render(parse_command(message.content))
+            command = parse_command(message.content)
+            requester = dm_requester(message) if needs_requester(command) else None
+            replies = await self.render(command, requester)
         except Exception:
             logger.exception("direct message %s failed", message.id)
             replies = failure_messages()
@@ -117,6 +137,36 @@ class BriefBot(discord.Client):
                     await interaction.response.send_message(reply["content"], ephemeral=True)
         except discord.HTTPException:  # Discord itself failing: the log line above is all we have
             logger.exception("could not tell the user that /%s failed", _command_name(interaction))
+
+
+def needs_requester(command: Command) -> bool:
+    """Digest commands other than `digest help` act for someone, somewhere."""
+    return isinstance(command, DigestCommand) and not isinstance(command, DigestHelpCommand)
+
+
+def interaction_requester(interaction: discord.Interaction[BriefBot]) -> Requester | None:
+    """Who ran a slash command, where, and whether they may manage that channel's digests."""
+    if interaction.channel_id is None:  # no place to post to: digest commands say so
+        return None
+    is_dm = isinstance(interaction.channel, discord.DMChannel)
+    return Requester(
+        platform="discord",
+        user_id=str(interaction.user.id),
+        channel_id=str(interaction.channel_id),
+        is_dm=is_dm,
+        can_manage_channel=is_dm or interaction.permissions.manage_channels,
+    )
+
+
+def dm_requester(message: discord.Message) -> Requester:
+    """The author of a direct message, whose own the DM is."""
+    return Requester(
+        platform="discord",
+        user_id=str(message.author.id),
+        channel_id=str(message.channel.id),
+        is_dm=True,
+        can_manage_channel=True,
+    )
 
 
 def embeds_of(message: DiscordMessage) -> list[discord.Embed]:

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 
 from adapters.discord.client import BriefBot, DiscordConfig, bot_token
+from adapters.discord.digests import DiscordDigestSender
 from adapters.discord.endpoints import use_endpoints
 from briefs.service import BriefingService
 
@@ -39,6 +40,10 @@ class DiscordRunner:
         if self._bot is None:
             raise RuntimeError("the Discord runner has not been started")
         return self._bot
+
+    def digest_sender(self) -> DiscordDigestSender:
+        """What posts digests through this runner's client (`bot.runner.digest_senders`)."""
+        return DiscordDigestSender(lambda: self.bot)
 
     async def start(self) -> None:
         """Log in, then keep the gateway connection in a background task."""

@@ -4,6 +4,11 @@
     /who topic:                                       → WhoCommand(topic)
     /actors                                           → ActorsCommand()
     /help                                             → HelpCommand()
+    /digest args:<optional>                           → parse_command("digest " + args)
+
+`/digest` takes the rest of the digest grammar as one string, as typed after `digest`
+in a DM (`/digest args:subscribe poland on troops at 08:00 tz Europe/Warsaw`); without
+args it shows the digest help. Its answers are ephemeral: only the asker sees them.
 
 The callbacks are closures over the bot, so the tree needs no global state. They are
 registered with the client, and reach Discord only through `sync_commands`.
@@ -17,7 +22,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from adapters.commands import ActorsCommand, HelpCommand, PositionCommand, WhoCommand
+from adapters.commands import (
+    ActorsCommand,
+    HelpCommand,
+    PositionCommand,
+    WhoCommand,
+    parse_command,
+)
 from briefs.models import BriefRequest
 
 if TYPE_CHECKING:
@@ -28,7 +39,7 @@ CHOICE_MAX = 100  # a choice's name and value: at most 100 characters each
 
 
 def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> None:
-    """Register /position, /who, /actors and /help on `tree`, answered by `bot`."""
+    """Register /position, /who, /actors, /help and /digest on `tree`, answered by `bot`."""
 
     @tree.command(name="position", description="An actor's position, with the quotes that show it")
     @app_commands.describe(
@@ -63,3 +74,10 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
     @tree.command(name="help", description="What I understand")
     async def help_(interaction: discord.Interaction[BriefBot]) -> None:
         await bot.respond(interaction, HelpCommand())
+
+    @tree.command(name="digest", description="A daily digest of what changed, here or in a DM")
+    @app_commands.describe(
+        args="subscribe poland on troops at 08:00 tz Europe/Warsaw | list | preview 3 | help"
+    )
+    async def digest(interaction: discord.Interaction[BriefBot], args: str = "") -> None:
+        await bot.respond(interaction, parse_command(args, command="/digest"), private=True)

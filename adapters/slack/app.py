@@ -4,6 +4,11 @@ Listeners are thin: parse with the one grammar (`parse_command`), answer and ren
 in a worker thread (the service is synchronous and reads SQLite, and a long brief
 takes a while to lay out), then post. A slash command is acked before any of that,
 so Slack's 3-second limit never waits on the engine.
+
+Private replies (notices, digest previews: `is_private`) go only to the asker: an
+ephemeral response to a slash command, chat.postEphemeral for a mention, and the DM
+itself for a direct message. Digest commands also learn who is asking
+(`requesters`): users.info for admin rights and time zone, and the allow-list.
 """
 
 from __future__ import annotations
@@ -20,16 +25,17 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.commands import Command, parse_command
-from adapters.replies import Notice, answer, to_slack
+from adapters.commands import Command, Requester, parse_command
+from adapters.replies import Notice, answer, is_private, to_slack
 from adapters.slack.inflight import InFlight
 from adapters.slack.posting import SlackPoster, retry_handlers
+from adapters.slack.requesters import DigestAdmins, SlackRequesters, is_dm_channel
 from briefs.render.slack import SlackMessage
 from briefs.service import BriefingService
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("/position", "/who", "/actors")
+COMMANDS = ("/position", "/who", "/actors", "/digest")
 CATCH_ALL = "/briefbot"  # `/briefbot position poland`: the whole text is a command
 FAILURE_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -68,17 +74,27 @@ class _DropEnvTokenNotice(logging.Filter):
 _ENV_TOKEN_NOTICE = _DropEnvTokenNotice()  # one instance: addFilter ignores repeats
 
 
-def build_slack_app(service: BriefingService, settings: SlackConfig) -> AsyncApp:
-    """The Bolt app with every listener registered; credentials come only from `settings`."""
+def web_client(settings: SlackConfig) -> AsyncWebClient:
+    """A Web API client with the bot token, the configured base URL and our retry handlers."""
     if settings.bot_token is None:
         raise ValueError("Slack needs a bot token")
-    if settings.app_token is None and settings.signing_secret is None:
-        raise ValueError("Slack over HTTP needs a signing secret to verify requests")
-    client = AsyncWebClient(
+    return AsyncWebClient(
         token=settings.bot_token.get_secret_value(),
         base_url=settings.api_url,
         retry_handlers=retry_handlers(),
     )
+
+
+def build_slack_app(
+    service: BriefingService, settings: SlackConfig, admins: DigestAdmins | None = None
+) -> AsyncApp:
+    """The Bolt app with every listener registered; credentials come only from `settings`.
+
+    `admins` is the allow-list of people who may manage any channel's digests.
+    """
+    if settings.app_token is None and settings.signing_secret is None:
+        raise ValueError("Slack over HTTP needs a signing secret to verify requests")
+    client = web_client(settings)
     secret = settings.signing_secret
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_ENV_TOKEN_NOTICE)
     app = AsyncApp(
@@ -93,7 +109,7 @@ def build_slack_app(service: BriefingService, settings: SlackConfig) -> AsyncApp
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
     )
-    register(app, service, SlackPoster(client), in_flight(app))
+    register(app, service, SlackPoster(client), in_flight(app), SlackRequesters(client, admins))
     return app
 
 
@@ -130,7 +146,13 @@ def authorize_once(client: AsyncWebClient) -> Callable[[], Awaitable[AuthorizeRe
     return authorize
 
 
-def register(app: AsyncApp, service: BriefingService, poster: SlackPoster, work: InFlight) -> None:
+def register(
+    app: AsyncApp,
+    service: BriefingService,
+    poster: SlackPoster,
+    work: InFlight,
+    people: SlackRequesters,
+) -> None:
     """Attach the listeners. Closures, because Bolt injects arguments by parameter name."""
 
     async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
@@ -139,9 +161,16 @@ def register(app: AsyncApp, service: BriefingService, poster: SlackPoster, work:
             name = command["command"]
             text = command.get("text") or ""
             parsed = parse_command(text) if name == CATCH_ALL else parse_command(text, command=name)
-            messages, notice = await reply_to(service, parsed)
-            # A notice (help, unknown actor) is only for the asker; a brief is for the channel.
-            await poster.respond(command["response_url"], messages, in_channel=not notice)
+            channel = command["channel_id"]
+            requester = await people.requester(
+                parsed,
+                user_id=command["user_id"],
+                channel_id=channel,
+                is_dm=is_dm_channel(channel, command.get("channel_name")),
+            )
+            messages, private = await reply_to(service, parsed, requester)
+            # A notice (help, unknown actor) or a preview is only for the asker.
+            await poster.respond(command["response_url"], messages, in_channel=not private)
 
     async def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or not from_person(event):
@@ -149,16 +178,26 @@ def register(app: AsyncApp, service: BriefingService, poster: SlackPoster, work:
         if not work.first_time(body.get("event_id")):
             return  # Slack re-delivered an event already answered
         async with work.track():
-            messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
+            parsed = parse_command(event.get("text") or "")
+            requester = await people.requester(
+                parsed, user_id=event["user"], channel_id=event["channel"], is_dm=True
+            )
+            messages, _ = await reply_to(service, parsed, requester)
+            # In a DM only the asker reads the answer, private or not.
             await poster.post(event["channel"], messages, thread_ts=event.get("thread_ts"))
 
     async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
         if not from_person(event) or not work.first_time(body.get("event_id")):
             return
         async with work.track():
-            messages, _ = await reply_to(service, parse_command(event.get("text") or ""))
+            parsed = parse_command(event.get("text") or "")
+            requester = await people.requester(
+                parsed, user_id=event["user"], channel_id=event["channel"], is_dm=False
+            )
+            messages, private = await reply_to(service, parsed, requester)
             thread = event.get("thread_ts") or event["ts"]
-            await poster.post(event["channel"], messages, thread_ts=thread)
+            only_for = event["user"] if private else None
+            await poster.post(event["channel"], messages, thread_ts=thread, only_for=only_for)
 
     for name in (*COMMANDS, CATCH_ALL):
         app.command(name)(on_command)
@@ -177,10 +216,12 @@ def from_person(event: dict[str, Any]) -> bool:
     return "bot_id" not in event and (subtype is None or subtype in PERSON_SUBTYPES)
 
 
-async def reply_to(service: BriefingService, command: Command) -> tuple[list[SlackMessage], bool]:
-    """The rendered reply, and whether it is a notice; computed off the event loop."""
+async def reply_to(
+    service: BriefingService, command: Command, requester: Requester | None = None
+) -> tuple[list[SlackMessage], bool]:
+    """The rendered reply, and whether only the asker may see it; computed off the event loop."""
     try:
-        return await asyncio.to_thread(_render, service, command)
+        return await asyncio.to_thread(_render, service, command, requester)
     except Exception:
         # answer() turns every engine error into words; anything else is a bug, and the
         # user still hears back rather than waiting on silence.
@@ -188,6 +229,8 @@ async def reply_to(service: BriefingService, command: Command) -> tuple[list[Sla
         return to_slack(Notice(text=FAILURE_TEXT, error=True)), True
 
 
-def _render(service: BriefingService, command: Command) -> tuple[list[SlackMessage], bool]:
-    reply = answer(service, command)
-    return to_slack(reply), isinstance(reply, Notice)
+def _render(
+    service: BriefingService, command: Command, requester: Requester | None
+) -> tuple[list[SlackMessage], bool]:
+    reply = answer(service, command, requester)
+    return to_slack(reply), is_private(reply)

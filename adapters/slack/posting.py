@@ -1,7 +1,8 @@
 """Delivering rendered replies to Slack, retried on 429 and 5xx, never dropped silently.
 
-Two ways out: a slash command's `response_url` (a webhook) and `chat.postMessage`.
-Both follow the same retry handlers. AsyncWebClient applies them itself. Bolt's own
+Three ways out: a slash command's `response_url` (a webhook), `chat.postMessage`,
+and `chat.postEphemeral` (a reply only its asker sees, for a mention in a channel).
+All follow the same retry handlers. AsyncWebClient applies them itself. Bolt's own
 `respond()` builds a webhook client with the default handlers, which neither retry
 a 429 nor raise on one, and slack_sdk's webhook client consults handlers only on a
 429 anyway, so response_url posts go through `send_with_retries` here. A delivery
@@ -79,7 +80,7 @@ class SlackPoster:
         webhook = AsyncWebhookClient(url=response_url, timeout=WEBHOOK_TIMEOUT, retry_handlers=[])
         response_type = "in_channel" if in_channel else "ephemeral"
         for number, message in enumerate(messages):
-            body = {**_payload(message), "response_type": response_type}
+            body = {**message_payload(message), "response_type": response_type}
             try:
                 response = await send_with_retries(webhook, body)
             except (TimeoutError, aiohttp.ClientError) as exc:
@@ -97,17 +98,33 @@ class SlackPoster:
         return len(messages)
 
     async def post(
-        self, channel: str, messages: Sequence[SlackMessage], *, thread_ts: str | None = None
+        self,
+        channel: str,
+        messages: Sequence[SlackMessage],
+        *,
+        thread_ts: str | None = None,
+        only_for: str | None = None,
     ) -> int:
-        """chat.postMessage to a channel (in a thread when `thread_ts` is set)."""
+        """chat.postMessage to a channel (in a thread when `thread_ts` is set); with
+        `only_for` (a user id), chat.postEphemeral: only that person sees the messages."""
+        method = "chat.postEphemeral" if only_for else "chat.postMessage"
         for number, message in enumerate(messages):
             try:
-                await self.client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, **_payload(message)
-                )
+                if only_for is None:
+                    await self.client.chat_postMessage(
+                        channel=channel, thread_ts=thread_ts, **message_payload(message)
+                    )
+                else:
+                    await self.client.chat_postEphemeral(
+                        channel=channel,
+                        user=only_for,
+                        thread_ts=thread_ts,
+                        **ephemeral_payload(message),
+                    )
             except SlackApiError as exc:
                 logger.error(
-                    "chat.postMessage %d/%d to %s failed after retries: HTTP %d %s",
+                    "%s %d/%d to %s failed after retries: HTTP %d %s",
+                    method,
                     number + 1,
                     len(messages),
                     channel,
@@ -117,11 +134,7 @@ class SlackPoster:
                 return number
             except (TimeoutError, aiohttp.ClientError) as exc:
                 logger.error(
-                    "chat.postMessage %d/%d to %s failed: %r",
-                    number + 1,
-                    len(messages),
-                    channel,
-                    exc,
+                    "%s %d/%d to %s failed: %r", method, number + 1, len(messages), channel, exc
                 )
                 return number
         return len(messages)
@@ -169,7 +182,8 @@ async def _willing(
     return None
 
 
-def _payload(message: SlackMessage) -> dict[str, Any]:
+def message_payload(message: SlackMessage) -> dict[str, Any]:
+    """What chat.postMessage and response_url take for one rendered message."""
     # Unfurling would append a preview of every cited source under the brief.
     return {
         "text": message["text"],
@@ -177,3 +191,8 @@ def _payload(message: SlackMessage) -> dict[str, Any]:
         "unfurl_links": False,
         "unfurl_media": False,
     }
+
+
+def ephemeral_payload(message: SlackMessage) -> dict[str, Any]:
+    """chat.postEphemeral takes no unfurl options (an ephemeral message never unfurls)."""
+    return {"text": message["text"], "blocks": message["blocks"]}

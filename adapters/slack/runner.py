@@ -15,7 +15,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from adapters.slack.app import SlackConfig, in_flight
+from adapters.slack.app import SlackConfig, in_flight, web_client
+from adapters.slack.digests import SlackDigestSender
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ class SlackRunner:
             return None
         host, port = self._bound
         return f"http://{host}:{port}{self.settings.http_path}"
+
+    def digest_sender(self) -> SlackDigestSender:
+        """What posts this workspace's digests (`bot.runner.digest_senders` asks for it)."""
+        return SlackDigestSender(web_client(self.settings))
 
     async def start(self) -> None:
         if self.settings.app_token is not None:

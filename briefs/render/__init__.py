@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from briefs.models import Evidence, Point, SourceRef, StanceMatrix
+from briefs.models import Digest, Evidence, Point, SourceRef, StanceMatrix
 
 UNKNOWN_DATE = "unknown date"
 
@@ -80,6 +80,28 @@ def more_line(counts: Sequence[tuple[int, str]]) -> str:
 def more_bound(counts: Sequence[tuple[int, str]]) -> int:
     """The longest `more_line` these totals could produce, to keep room for it in advance."""
     return len(more_line([(max(count, 2), noun) for count, noun in counts]))
+
+
+def counted_text(count: int, noun: str) -> str:
+    """'1 change', '3 new sources'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def digest_counts(digest: Digest) -> str:
+    """'2 changes, 1 new position, 3 new sources': what a digest holds, at a glance."""
+    parts = (
+        (len(digest.changes), "change"),
+        (len(digest.new_positions), "new position"),
+        (len(digest.new_sources), "new source"),
+    )
+    return ", ".join(counted_text(count, noun) for count, noun in parts if count)
+
+
+def digest_left_out(digest: Digest, hidden: int) -> list[tuple[int, str]]:
+    """A digest's `hidden` trailing units by kind, for "+N more": changes come first and
+    new positions last, so new positions are left out first."""
+    positions = min(hidden, len(digest.new_positions))
+    return [(hidden - positions, "change"), (positions, "new position")]
 
 
 def matrix_title(matrix: StanceMatrix) -> str:

@@ -6,6 +6,9 @@ text goes through `escape`, so nothing in an article can format, link or mention
 Discord's limits (`limits.py`) hold for every embed and every message: a quote is
 shown whole or counted in a "+N more quotes" line, a point is one embed that is
 never split, and a reply stops at a few messages with "+N more".
+
+A digest is one embed per change (before → after, both sides quoted) and per new
+position, after a head embed saying what it holds; the new sources close it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from briefs.brief import point_subject
 from briefs.models import (
     ActorSummary,
     Brief,
+    Digest,
+    DigestChange,
+    DigestPoint,
     Evidence,
     Point,
     SourceRef,
@@ -34,6 +40,8 @@ from briefs.render import (
     clip_escaped,
     continued_text,
     date_text,
+    digest_counts,
+    digest_left_out,
     fill_sections,
     fit_points,
     fixed,
@@ -56,7 +64,15 @@ from briefs.render.limits import (
     DISCORD_FIELD_VALUE_MAX,
     MAX_MESSAGES_PER_REPLY,
 )
-from briefs.render.text import actors_to_text, dated_stance, matrix_to_text, title_line
+from briefs.render.text import (
+    actors_to_text,
+    change_subject,
+    dated_stance,
+    digest_title,
+    matrix_to_text,
+    no_change_line,
+    title_line,
+)
 
 Embed = dict[str, Any]
 
@@ -259,24 +275,39 @@ def described(entries: Sequence[Entry], limit: int, noun: str) -> tuple[str, int
     return text, filled.entries, filled.shown_quotes, filled.dropped_quotes
 
 
-def point_layout(point: Point, name: str) -> Layout[Embed]:
-    """One embed: title, statement and quotes, then speakers and dates as fields."""
-    title, fields = point_title(point, name), point_fields(point)
-    entry = Entry(point_head(point), tuple(map(evidence_text, point.evidence)))
+def entry_layout(
+    title: str,
+    entry: Entry,
+    *,
+    colour: int,
+    fields: Sequence[dict[str, Any]] = (),
+    noun: str = "point",
+) -> Layout[Embed]:
+    """One embed: a title, the entry's head and as many of its quotes as fit, then fields."""
     fixed_chars = embed_chars({"title": title, "fields": fields})
 
     def layout(room: Room) -> Chunk[Embed] | None:
         if room.items < 1:
             return None
         limit = min(DISCORD_EMBED_DESCRIPTION_MAX, room.chars - fixed_chars)
-        description, shown_entries, shown, dropped = described([entry], limit, "point")
+        description, shown_entries, shown, dropped = described([entry], limit, noun)
         if not shown_entries:
             return None
-        colour = STANCE_COLOURS[point.stance]
         embed = make_embed(title=title, description=description, color=colour, fields=fields)
         return embed_chunk(embed, shown, dropped)
 
     return layout
+
+
+def point_layout(point: Point, name: str) -> Layout[Embed]:
+    """One embed: title, statement and quotes, then speakers and dates as fields."""
+    entry = Entry(point_head(point), tuple(map(evidence_text, point.evidence)))
+    return entry_layout(
+        point_title(point, name),
+        entry,
+        colour=STANCE_COLOURS[point.stance],
+        fields=point_fields(point),
+    )
 
 
 def head_embed(brief: Brief, title: str) -> Embed:
@@ -419,6 +450,105 @@ def actors_to_discord(summaries: Sequence[ActorSummary]) -> list[DiscordMessage]
         for s in summaries
     ]
     return list_to_discord(f"Known actors ({len(summaries)})", entries, "actor", "\n")
+
+
+# --- digests -------------------------------------------------------------------------
+
+# A digest's title names its actors, so a digest of many is clipped; continuation
+# lines repeat it, and each must stay a short line.
+_DIGEST_TITLE_MAX = 300
+
+
+def digest_change_layout(item: DigestChange) -> Layout[Embed]:
+    """One embed per change: the stances with their dates, then each side's quotes."""
+    change = item.change
+    subject = change_subject(item.actor, change.proposition)
+    title = clip_escaped(f"Changed · {subject}", DISCORD_EMBED_TITLE_MAX, escape)
+    before = dated_stance(change.before, date_text(change.before_date))
+    after = dated_stance(change.after, date_text(change.after_date))
+    quotes = [evidence_text(e, "Before") for e in change.before_evidence]
+    quotes += [evidence_text(e, "After") for e in change.after_evidence]
+    entry = Entry(f"**{before}** → **{after}**", tuple(quotes))
+    return entry_layout(title, entry, colour=STANCE_COLOURS[change.after], noun="change")
+
+
+def digest_point_layout(new: DigestPoint) -> Layout[Embed]:
+    """A new position: a brief's point embed, its title led by the actor."""
+    point, name = new.point, new.actor.name
+    subject = point_subject(point, name)
+    title = clip_escaped(
+        f"New · {name} · {point.stance.upper()} · {subject}", DISCORD_EMBED_TITLE_MAX, escape
+    )
+    entry = Entry(point_head(point), tuple(map(evidence_text, point.evidence)))
+    return entry_layout(
+        title,
+        entry,
+        colour=STANCE_COLOURS[point.stance],
+        fields=point_fields(point),
+        noun="new position",
+    )
+
+
+def digest_head_embed(digest: Digest, title: str) -> Embed:
+    """The title (the whole of it in the description when clipped) and what the digest holds."""
+    lines = []
+    if len(escape(title)) > DISCORD_EMBED_TITLE_MAX:
+        lines.append(escape(title))
+    lines.append(f"*{digest_counts(digest)}*")
+    return make_embed(
+        title=clip_escaped(title, DISCORD_EMBED_TITLE_MAX, escape), description="\n".join(lines)
+    )
+
+
+def digest_tail_layout(digest: Digest, hidden: int) -> Layout[Embed]:
+    """The last embed: new sources as fields, and what was left out as its footer."""
+    left_out = digest_left_out(digest, hidden)
+    sources = digest.new_sources
+    footer_max = more_bound([*left_out, (len(sources), "source")]) + 3
+    title = "New sources" if sources else ""
+
+    def layout(room: Room) -> Chunk[Embed] | None:
+        if room.items < 1:
+            return None
+        fields = source_fields(sources, room.chars - len(title) - footer_max)
+        left = len(sources) - len(fields)
+        footer = more_line([*left_out, (left, "source")])
+        embed = make_embed(title=title, fields=fields, footer=footer)
+        return embed_chunk(embed, len(fields), left)
+
+    return layout
+
+
+def digest_to_discord(digest: Digest, *, note: str | None = None) -> list[DiscordMessage]:
+    """A digest as at most three messages: a head embed, one embed per change and per new
+    position, then the new sources. An empty digest is its one line. `note` (a preview's
+    "only for you") is the first message's content."""
+    lead = no_mentions(note) + "\n" if note else ""
+    if digest.empty:
+        line = clip_escaped(no_change_line(digest), DISCORD_CONTENT_MAX - len(lead), escape)
+        return [message(lead + line, [])]
+    title = clip(digest_title(digest), _DIGEST_TITLE_MAX)
+    room = Room(DISCORD_EMBEDS_PER_MESSAGE_MAX, DISCORD_EMBED_TOTAL_MAX)
+    units = [
+        *map(digest_change_layout, digest.changes),
+        *map(digest_point_layout, digest.new_positions),
+    ]
+
+    def tail(hidden: int) -> list[Layout[Embed]]:
+        return [digest_tail_layout(digest, hidden)] if digest.new_sources or hidden else []
+
+    pages = fit_points(
+        fixed(embed_chunk(digest_head_embed(digest, title))),
+        units,
+        tail,
+        first=room,
+        fresh=room,  # the continuation line is content, which the embed total leaves out
+        max_messages=MAX_MESSAGES_PER_REPLY,
+    )
+    out = messages(title, pages)
+    if note:
+        out[0]["content"] = clip_escaped(note, DISCORD_CONTENT_MAX, no_mentions)
+    return out
 
 
 def notice_to_discord(text: str) -> DiscordMessage:

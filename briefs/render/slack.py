@@ -15,6 +15,10 @@ conditions) goes through `escape`, so nothing in an article can mention, link or
 format. Slack's limits (`limits.py`) hold for every message: a quote is shown
 whole or counted in a "+N more quotes" line, a point is never split across
 messages, and a reply stops at a few messages with "+N more".
+
+A digest is laid out the same way: each change (before → after, with the quotes
+on both sides) and each new position is one unit, placed whole or counted, and
+the new sources close it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,17 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from briefs.brief import point_subject
-from briefs.models import ActorSummary, Brief, Evidence, Point, SourceRef, StanceMatrix
+from briefs.models import (
+    ActorSummary,
+    Brief,
+    Digest,
+    DigestPoint,
+    Evidence,
+    Point,
+    SourceRef,
+    StanceChange,
+    StanceMatrix,
+)
 from briefs.render import (
     Chunk,
     Layout,
@@ -36,6 +50,8 @@ from briefs.render import (
     clip_escaped,
     continued_text,
     date_text,
+    digest_counts,
+    digest_left_out,
     fit_points,
     fixed,
     join_within,
@@ -56,7 +72,15 @@ from briefs.render.limits import (
     SLACK_MESSAGE_BLOCK_TEXT_MAX,
     SLACK_SECTION_TEXT_MAX,
 )
-from briefs.render.text import actors_to_text, dated_stance, matrix_to_text, title_line
+from briefs.render.text import (
+    actors_to_text,
+    change_subject,
+    dated_stance,
+    digest_title,
+    matrix_to_text,
+    no_change_line,
+    title_line,
+)
 
 Block = dict[str, Any]
 
@@ -350,18 +374,23 @@ def point_head(point: Point, name: str) -> str:
     return "\n".join(lines)
 
 
+def change_item(change: StanceChange, subject: str) -> Item:
+    """Before → after with dates, then each side's quotes, labelled."""
+    before = dated_stance(change.before, date_text(change.before_date))
+    after = dated_stance(change.after, date_text(change.after_date))
+    quotes = [quote_block(e, "Before") for e in change.before_evidence]
+    quotes += [quote_block(e, "After") for e in change.after_evidence]
+    subject = clip_escaped(subject, _OWN_TEXT_MAX, escape)
+    return Item(f"*{subject}*: {before} → {after}", tuple(quotes))
+
+
 def change_items(brief: Brief) -> list[Item]:
     """One item per change: before → after with dates, then each side's quotes."""
     subjects = {p.proposition: point_subject(p, brief.actor.name) for p in brief.points}
-    items = []
-    for change in brief.changes:
-        subject = escape(subjects.get(change.proposition, change.proposition))
-        before = dated_stance(change.before, date_text(change.before_date))
-        after = dated_stance(change.after, date_text(change.after_date))
-        quotes = [quote_block(e, "Before") for e in change.before_evidence]
-        quotes += [quote_block(e, "After") for e in change.after_evidence]
-        items.append(Item(f"*{subject}*: {before} → {after}", tuple(quotes)))
-    return items
+    return [
+        change_item(change, subjects.get(change.proposition, change.proposition))
+        for change in brief.changes
+    ]
 
 
 def source_line(number: int, source: SourceRef) -> str:
@@ -511,6 +540,77 @@ def actors_to_slack(summaries: Sequence[ActorSummary]) -> list[SlackMessage]:
         for s in summaries
     ]
     return list_to_slack(f"Known actors ({len(summaries)})", items, "actor")
+
+
+# --- digests -------------------------------------------------------------------------
+
+# A digest's title names its actors, so a digest of many is clipped; continuation
+# lines repeat it, and each must stay a short line.
+_DIGEST_TITLE_MAX = 300
+
+
+def digest_point_item(new: DigestPoint) -> Item:
+    """A new position: a brief's point, headed by its actor (a digest may cover several)."""
+    name = clip_escaped(new.actor.name, 100, escape)
+    head = f"*{name}* · " + point_head(new.point, new.actor.name)
+    return Item(head, tuple(map(quote_block, new.point.evidence)))
+
+
+def digest_units(digest: Digest) -> list[Layout[Block]]:
+    """One layout per change, then one per new position; each section's first is headed."""
+    units: list[Layout[Block]] = []
+    for number, item in enumerate(digest.changes):
+        lead = [Item("*Changes*")] if number == 0 else []
+        subject = change_subject(item.actor, item.change.proposition)
+        units.append(cited([*lead, change_item(item.change, subject)], "change"))
+    for number, new in enumerate(digest.new_positions):
+        lead = [Item("*New positions*")] if number == 0 else []
+        units.append(cited([*lead, digest_point_item(new)], "new position"))
+    return units
+
+
+def digest_tail(digest: Digest, hidden: int) -> list[Layout[Block]]:
+    """What follows the changes and new positions: what was left out, then the new sources."""
+    layouts: list[Layout[Block]] = []
+    more = more_line(digest_left_out(digest, hidden))
+    if more:
+        layouts.append(fixed(chunk_of([more_context(more)])))
+    if digest.new_sources:
+        lines = tuple(source_line(n, s) for n, s in enumerate(digest.new_sources, 1))
+        layouts.append(cited([Item("*New sources*", lines)], "heading", "source"))
+    return layouts
+
+
+def digest_head(digest: Digest, title: str, note: str | None) -> Chunk[Block]:
+    """The note (a preview's "only for you"), the title, and what the digest holds."""
+    lead = [context(clip_escaped(note, SLACK_SECTION_TEXT_MAX, escape))] if note else []
+    lines = []
+    if len(title) > SLACK_HEADER_TEXT_MAX:  # the header is clipped: the whole title here
+        lines.append(escape(title))
+    lines.append(f"_{digest_counts(digest)}_")
+    return chunk_of([*lead, header(title), section("\n".join(lines))])
+
+
+def digest_to_slack(digest: Digest, *, note: str | None = None) -> list[SlackMessage]:
+    """A digest as at most three messages: changes (both sides quoted), new positions,
+    then new sources. An empty digest is its one line. `note` leads the first message."""
+    if digest.empty:
+        line = no_change_line(digest)
+        text = f"{note}\n{line}" if note else line
+        body = clip_escaped(text, SLACK_SECTION_TEXT_MAX, escape)
+        return [SlackMessage(text=body, blocks=[section(body)])]
+    title = clip(digest_title(digest), _DIGEST_TITLE_MAX)
+    pages = fit_points(
+        fixed(digest_head(digest, title, note)),
+        digest_units(digest),
+        lambda hidden: digest_tail(digest, hidden),
+        first=Room(SLACK_MAX_BLOCKS, SLACK_MESSAGE_BLOCK_TEXT_MAX),
+        fresh=continued_room(title),
+        max_messages=MAX_MESSAGES_PER_REPLY,
+    )
+    lead = f"{note}\n" if note else ""
+    fallback = f"{lead}{title}\n{digest_counts(digest)}"
+    return messages(title, clip_escaped(fallback, SLACK_FALLBACK_TEXT_MAX, escape), pages)
 
 
 def notice_to_slack(text: str) -> SlackMessage:

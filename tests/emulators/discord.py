@@ -7,6 +7,8 @@ One aiohttp app on 127.0.0.1 (an ephemeral port) serves both halves of Discord:
   variant), interaction callbacks (`POST /interactions/{id}/{token}/callback`), followups
   and `@original` (`/webhooks/{app}/{token}[/messages/{id}]`), `POST /channels/{id}/messages`
   (and `/typing`) and `POST /users/@me/channels` (open a DM). Every call is a `RestCall`.
+  A message sent with `nonce` and `enforce_nonce: true` whose nonce the same author already
+  used in that channel is not created again: the first one is returned, as Discord does.
 - A gateway websocket at `/gateway` (and `/resume`, the `resume_gateway_url` READY names):
   HELLO, IDENTIFY → READY, HEARTBEAT → ACK, RESUME → RESUMED, and the dispatches a test
   pushes: `slash_command`, `autocomplete` (INTERACTION_CREATE), `direct_message`
@@ -59,6 +61,8 @@ FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
 AUTHOR_NAME_MAX = 256
 EMBEDS_TOTAL_MAX = 6000  # title + description + field names and values + footer + author
+# A plain member's permissions in the guild channel (no Manage Channels: bit 0x10 is off).
+MEMBER_PERMISSIONS = 2248473465835073
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,10 @@ class FakeDiscord:
 
     # --- what the bot did ----------------------------------------------------------
 
+    def posts(self, channel_id: str) -> list[Json]:
+        """Messages the bot created in a channel with its own client (not interaction replies)."""
+        return [m for m in self.messages if m["channel_id"] == channel_id and "webhook_id" not in m]
+
     def calls_to(self, method: str, prefix: str, *, exact: bool = False) -> list[RestCall]:
         """Recorded calls of `method` whose path starts with (or, `exact`, is) `prefix`."""
         return [c for c in self.calls if c.method == method and _matches(c.path, prefix, exact)]
@@ -299,15 +307,20 @@ class FakeDiscord:
         *,
         in_dm: bool = False,
         user: Json | None = None,
+        permissions: int | None = None,
     ) -> Pushed:
-        """A user runs `/name option:value ...` (in the test guild, or in a DM with the bot)."""
+        """A user runs `/name option:value ...` (in the test guild, or in a DM with the bot).
+
+        `permissions` are the member's in the guild channel (a bit field, e.g.
+        `discord.Permissions(manage_channels=True).value`); by default a plain member's.
+        """
         data: Json = {
             "id": self._command_id(name),
             "name": name,
             "type": 1,
             "options": [_option(k, v) for k, v in (options or {}).items()],
         }
-        return await self._interaction(2, data, in_dm=in_dm, user=user)
+        return await self._interaction(2, data, in_dm=in_dm, user=user, permissions=permissions)
 
     async def autocomplete(
         self,
@@ -326,7 +339,7 @@ class FakeDiscord:
             "type": 1,
             "options": [*given, {**_option(focused, value), "focused": True}],
         }
-        return await self._interaction(4, data, in_dm=in_dm, user=None)
+        return await self._interaction(4, data, in_dm=in_dm, user=None, permissions=None)
 
     async def direct_message(self, content: str, *, author: Json | None = None) -> Json:
         """A DM to the bot: MESSAGE_CREATE with no guild_id; returns the message payload."""
@@ -558,6 +571,11 @@ class FakeDiscord:
         sent = await request.json()
         if problems := message_problems(sent):
             return _invalid(problems)
+        nonce = sent.get("nonce")
+        if nonce is not None and sent.get("enforce_nonce"):
+            earlier = self._with_nonce(channel_id, str(nonce))
+            if earlier is not None:
+                return _json(earlier)  # Discord's answer to a repeated nonce: the first message
         message = self._message(
             channel_id,
             sent.get("content") or "",
@@ -565,10 +583,24 @@ class FakeDiscord:
             embeds=sent.get("embeds") or [],
             flags=sent.get("flags") or 0,
         )
+        if nonce is not None:
+            message["nonce"] = str(nonce)
         self.messages.append(message)
         if self.echo_own_messages and channel_id in self._dm_channels:
             self._spawn(self.dispatch("MESSAGE_CREATE", message))
         return _json(message)
+
+    def _with_nonce(self, channel_id: str, nonce: str) -> Json | None:
+        return next(
+            (
+                m
+                for m in self.messages
+                if m["channel_id"] == channel_id
+                and m.get("nonce") == nonce
+                and m["author"]["id"] == self.bot_user["id"]
+            ),
+            None,
+        )
 
     async def _typing(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -648,7 +680,7 @@ class FakeDiscord:
     # --- payloads ------------------------------------------------------------------
 
     async def _interaction(
-        self, kind: int, data: Json, *, in_dm: bool, user: Json | None
+        self, kind: int, data: Json, *, in_dm: bool, user: Json | None, permissions: int | None
     ) -> Pushed:
         user = user or self.user
         payload: Json = {
@@ -677,7 +709,8 @@ class FakeDiscord:
                 "position": 0,
                 "permission_overwrites": [],
             }
-            member = {"user": user, "roles": [], "flags": 0, "permissions": "2248473465835073"}
+            granted = str(MEMBER_PERMISSIONS if permissions is None else permissions)
+            member = {"user": user, "roles": [], "flags": 0, "permissions": granted}
             payload.update(guild_id=self.guild_id, guild_locale="en-US", member=member)
             payload.update(channel_id=self.guild_channel_id, channel=channel, context=0)
             payload["authorizing_integration_owners"] = {"0": self.guild_id}

@@ -3,7 +3,9 @@
 `FakeSlack` is an aiohttp server on 127.0.0.1 (an ephemeral port) playing Slack's
 side of everything the bot calls:
 
-    POST /api/<method>      the Web API: auth.test, chat.postMessage, chat.postEphemeral,
+    POST|GET /api/<method>  the Web API: auth.test, chat.postMessage (kept per channel,
+                            metadata included), chat.postEphemeral, users.info,
+                            conversations.open (a user's DM), conversations.history,
                             apps.connections.open (which returns this server's ws:// URL)
     POST /response/<id>     a slash command's response_url
     GET  /link              the Socket Mode websocket: hello, envelopes, the client's acks
@@ -11,7 +13,9 @@ side of everything the bot calls:
 Every request is recorded (method, path, headers, parsed body and the status
 answered), and faults can be injected per target:
 `fail_next("chat.postMessage", status=429, retry_after=1, times=2)`, or `RESPONSE`
-for every response_url.
+for every response_url; `refuse("conversations.history", "missing_scope")` makes a
+method answer Slack's `{"ok": false}` with that error every time. `users` holds the
+workspace's people (`add_user`): users.info reads admin, owner and time zone there.
 
 The other direction, Slack calling the bot, is `SlackSender`: it builds slash
 command forms and Events API callbacks, signs them the way Slack does
@@ -43,6 +47,8 @@ APP_ID = "A0FAKE"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 USER_ID = "U0USER"
+ADMIN_ID = "U0ADMIN"  # a workspace admin (users.info: is_admin)
+USER_TZ = "Europe/Warsaw"  # the zone users.info reports for USER_ID
 CHANNEL_ID = "C0CHANNEL"
 DM_CHANNEL_ID = "D0DIRECT"
 RESPONSE = "response"  # the target name of every response_url, for fail_next and calls()
@@ -76,6 +82,7 @@ class _Fault:
     status: int
     retry_after: int | None
     left: int
+    after: int = 0  # calls let through before the first failure
 
 
 @dataclass
@@ -87,6 +94,10 @@ class FakeSlack:
     host: str = "127.0.0.1"
     requests: list[Recorded] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Messages chat.postMessage delivered, per channel, oldest first (what history reads).
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _refusals: dict[str, str] = field(default_factory=dict)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -95,11 +106,16 @@ class FakeSlack:
 
     # --- lifecycle ------------------------------------------------------------------
 
+    def __post_init__(self) -> None:
+        self.add_user(USER_ID, tz=USER_TZ)
+        self.add_user(ADMIN_ID, is_admin=True, tz="America/New_York")
+
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),
                 web.post("/response/{id}", self._response),
                 web.get("/link", self._link),
             ]
@@ -142,10 +158,45 @@ class FakeSlack:
     # --- faults and queries -----------------------------------------------------------
 
     def fail_next(
-        self, target: str, *, status: int = 429, times: int = 1, retry_after: int | None = 1
+        self,
+        target: str,
+        *,
+        status: int = 429,
+        times: int = 1,
+        retry_after: int | None = 1,
+        after: int = 0,
     ) -> None:
-        """The next `times` calls to `target` answer `status` (429s carry Retry-After)."""
-        self._faults.setdefault(target, []).append(_Fault(status, retry_after, times))
+        """The next `times` calls to `target` answer `status` (429s carry Retry-After),
+        once `after` calls have gone through normally."""
+        self._faults.setdefault(target, []).append(_Fault(status, retry_after, times, after))
+
+    def refuse(self, method: str, error: str) -> None:
+        """`method` answers `{"ok": false, "error": error}` from now on (e.g. missing_scope)."""
+        self._refusals[method] = error
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        tz: str | None = None,
+    ) -> None:
+        """Someone users.info knows, as Slack describes them."""
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": user_id.lower(),
+            "is_admin": is_admin,
+            "is_owner": is_owner,
+            "is_bot": False,
+            **({"tz": tz} if tz is not None else {}),
+        }
+
+    @staticmethod
+    def dm_channel_of(user_id: str) -> str:
+        """The bot's DM with a user, as conversations.open returns it."""
+        return DM_CHANNEL_ID if user_id == USER_ID else f"D{user_id.removeprefix('U')}"
 
     def calls(self, target: str) -> list[Recorded]:
         """Every request to `target`, failed attempts included."""
@@ -262,6 +313,8 @@ class FakeSlack:
                     "is_enterprise_install": False,
                 }
             )
+        if method in self._refusals:
+            return _json({"ok": False, "error": self._refusals[method]})
         if method in ("chat.postMessage", "chat.postEphemeral"):
             if not body.get("channel"):
                 return _json({"ok": False, "error": "channel_not_found"})
@@ -269,14 +322,44 @@ class FakeSlack:
             if method == "chat.postEphemeral":
                 return _json({"ok": True, "message_ts": ts})
             message = {"type": "message", "text": body.get("text", ""), "ts": ts, "bot_id": BOT_ID}
+            if isinstance(body.get("metadata"), dict):
+                message["metadata"] = body["metadata"]
+            self.history.setdefault(str(body["channel"]), []).append(message)
             return _json({"ok": True, "channel": body["channel"], "ts": ts, "message": message})
+        if method == "users.info":
+            user = self.users.get(str(body.get("user")))
+            if user is None:
+                return _json({"ok": False, "error": "user_not_found"})
+            return _json({"ok": True, "user": user})
+        if method == "conversations.open":
+            users = str(body.get("users") or "").split(",")
+            if len(users) != 1 or users[0] not in self.users:
+                return _json({"ok": False, "error": "user_not_found"})
+            return _json({"ok": True, "channel": {"id": self.dm_channel_of(users[0])}})
+        if method == "conversations.history":
+            return _json(self._history(body))
         return _json({"ok": False, "error": "unknown_method"})
+
+    def _history(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Newest first, at most `limit`; metadata only with include_all_metadata, as Slack."""
+        channel = str(body.get("channel") or "")
+        if channel not in self.history and not channel.startswith(("C", "D", "G")):
+            return {"ok": False, "error": "channel_not_found"}
+        limit = int(body.get("limit") or 100)
+        with_metadata = str(body.get("include_all_metadata")).lower() in ("1", "true")
+        messages = list(reversed(self.history.get(channel, [])))[:limit]
+        if not with_metadata:
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _take_fault(self, target: str) -> _Fault | None:
         queue = self._faults.get(target)
         if not queue:
             return None
         fault = queue[0]
+        if fault.after > 0:
+            fault.after -= 1
+            return None
         fault.left -= 1
         if fault.left <= 0:
             queue.pop(0)
@@ -465,12 +548,15 @@ class SlackSender:
         text: str,
         *,
         channel_id: str = CHANNEL_ID,
+        user_id: str = USER_ID,
         timestamp: int | None = None,
         secret: str | None = None,
     ) -> Sent:
         """A slash command whose response_url points at the fake."""
         url, response_id = self.fake.new_response_url()
-        form = slash_command_form(command, text, response_url=url, channel_id=channel_id)
+        form = slash_command_form(
+            command, text, response_url=url, channel_id=channel_id, user_id=user_id
+        )
         body = urlencode(form)
         sent = await self.post(body, "application/x-www-form-urlencoded", timestamp, secret)
         return Sent(sent.status, sent.body, sent.seconds, response_id)
