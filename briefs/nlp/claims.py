@@ -13,47 +13,21 @@ person too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
 from briefs.catalog import Catalog
 from briefs.models import Claim
-from briefs.nlp import lexicon
+from briefs.nlp import clauses, lexicon
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS, PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
 from briefs.topics import Topic, TopicCatalog
 
-_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _MODIFIERS = ("amod", "compound", "poss", "nmod")
-_CLAUSE_LINKS = ("ccomp", "xcomp")
-_VERB_CHAIN = ("xcomp", "acomp", "aux", "auxpass", "prt")
-_CONDITION_WORDS = frozenset({"if", "unless", "provided", "providing", "once", "condition"})
-_QUESTION_VERBS = frozenset({"ask", "wonder", "question", "debate"})
-_DEONTIC = frozenset({"must", "should", "essential", "indispensable", "mandatory"})
 _REFERRING = frozenset({"they", "it", "we"})
-# Subordinate clauses describe their clause ("when it comes to logistics"); they stay in it.
-_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "pcomp"})
-# Nouns for a set of countries: "26 of Kyiv's partners", "those countries", "the group".
-_GROUP_NOUNS = frozenset(
-    {
-        "country",
-        "partner",
-        "member",
-        "nation",
-        "state",
-        "ally",
-        "government",
-        "group",
-        "grouping",
-        "coalition",
-        "alliance",
-        "bloc",
-    }
-)
 _GROUP_DETERMINERS = frozenset({"those", "these", "this", "that", "the"})
 
 
@@ -121,7 +95,7 @@ class SentenceReader:
     def read(self, ctx: SentenceContext, tweet_speaker: Speaker | None) -> list[Claim]:
         """All claims of one sentence, at most one per (actor, proposition)."""
         span = ctx.unit.span
-        heads = _clause_heads(span)
+        heads = clauses.clause_heads(span)
         frames = [h for h in heads if h.lemma_ in lexicon.REPORTING_VERBS]
         own = self._speaker(ctx, frames)
         inherited = tweet_speaker or self._quoted(ctx)
@@ -129,7 +103,7 @@ class SentenceReader:
         ctx.attributed = own is None and inherited is not None
         if ctx.speaker is not None and ctx.speaker.person is not None:
             ctx.state.speaker = ctx.state.document.speaker = ctx.speaker
-        contents = [h for h in heads if h not in frames and _asserts(h)]
+        contents = [h for h in heads if h not in frames and clauses.asserts(h)]
         # A reporting clause that frames nothing states its subject's own position; of
         # nested ones ("Macron said 26 members had declared …") the innermost counts.
         contents += [
@@ -142,7 +116,7 @@ class SentenceReader:
             contents = [span.root]
         for head in sorted(contents, key=lambda t: t.i):
             self._read_clause(head, heads, frames, ctx)
-        for noun, agent in _nominal_stances(span):
+        for noun, agent in clauses.nominal_stances(span):
             self._read_nominal(noun, agent, ctx)
         self._remember_organisation(ctx)
         return _one_per_proposition(ctx.claims)
@@ -153,9 +127,11 @@ class SentenceReader:
         # "…, which Carney announced would continue": a relative clause's speaker is not the
         # sentence's
         found = [
-            self._speaker_of(_subject(f), ctx) for f in frames if f.dep_ not in ("relcl", "acl")
+            self._speaker_of(clauses.subject_of(f), ctx)
+            for f in frames
+            if f.dep_ not in ("relcl", "acl")
         ]
-        found += [self._speaker_of(t, ctx) for t in _according_to(ctx.unit.span)]
+        found += [self._speaker_of(t, ctx) for t in clauses.according_to(ctx.unit.span)]
         people = [s for s in found if s is not None and s.person is not None]
         others = [s for s in found if s is not None]
         return next(iter(people or others), None)
@@ -164,17 +140,18 @@ class SentenceReader:
         if token is None:
             return None
         person = ctx.person_at.get(token.i) or next(
-            (ctx.person_at[t.i] for t in _phrase(token) if t.i in ctx.person_at), None
+            (ctx.person_at[t.i] for t in clauses.subject_phrase(token) if t.i in ctx.person_at),
+            None,
         )
         if person is None and token.lower_ in lexicon.SUBJECT_PRONOUNS_PERSON:
             person = _last_speaker(ctx) or self.people.last()
-        if person is None and _title_words(token):
+        if person is None and clauses.title_words(token):
             person = self._titled_person(token, ctx)
         if person is not None:
             return _speaker_for(person)
         actors, _ = self._actors_of(token, ctx)
         if actors:
-            return Speaker(None, tuple(actors), _phrase_text(token))
+            return Speaker(None, tuple(actors), clauses.subject_phrase_text(token))
         return None
 
     def _titled_person(self, token: Token, ctx: SentenceContext) -> Person | None:
@@ -187,7 +164,7 @@ class SentenceReader:
             ),
             None,
         )
-        for word in _title_words(token):
+        for word in clauses.title_words(token):
             person = self.people.last(word)
             if person is not None and collective in (None, person.affiliation):
                 return person
@@ -213,13 +190,13 @@ class SentenceReader:
         if token.pos_ in ("VERB", "AUX"):
             # a clausal subject: "Whether Polish troops will be deployed is …"
             return (
-                self._actors_of(_subject(token), ctx)
-                if _subject(token) is not token
+                self._actors_of(clauses.subject_of(token), ctx)
+                if clauses.subject_of(token) is not token
                 else ([], None)
             )
         actors: list[str] = []
         person = None
-        for word in _expand(token):
+        for word in clauses.coordinated(token):
             mention = ctx.index.get(word.i)
             if mention is not None and mention.kind in ACTOR_KINDS and mention.actor_id:
                 actors.append(mention.actor_id)
@@ -255,7 +232,7 @@ class SentenceReader:
                 p for c in word.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
             ]
             noun = of[0] if of else word
-        if noun.lemma_.lower() not in _GROUP_NOUNS:
+        if noun.lemma_.lower() not in clauses.GROUP_NOUNS:
             return []
         counted = any(c.dep_ == "nummod" or c.like_num for c in noun.children) or word.like_num
         pointed = any(c.dep_ == "det" and c.lower_ in _GROUP_DETERMINERS for c in noun.children)
@@ -295,10 +272,10 @@ class SentenceReader:
         clause = self._clause(head, heads, frames, ctx)
         if clause.actors:
             ctx.state.holders = tuple(clause.actors)
-        cue_text = _masked_text(clause.region, ctx.index) + " ; " + clause.frame_text
-        verbatim = _text(clause.region) + " ; " + clause.frame_text
-        topic = self._topic(_text(clause.region), clause.frame_text, ctx)
-        negations = _negations(head, _topic_token(topic, clause.region))
+        cue_text = clauses.masked_tokens_text(clause.region, ctx.index) + " ; " + clause.frame_text
+        verbatim = clauses.tokens_text(clause.region) + " ; " + clause.frame_text
+        topic = self._topic(clauses.tokens_text(clause.region), clause.frame_text, ctx)
+        negations = clauses.negation_count(head, clauses.topic_token(topic, clause.region))
         reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
         if topic is None and reading.stance is not None:
             # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
@@ -320,10 +297,10 @@ class SentenceReader:
         """ "the commitment by France and the UK to put boots on the ground"."""
         actors, person = self._actors_of(agent, ctx)
         region = [t for t in noun.subtree if t.i not in {a.i for a in agent.subtree}]
-        topic = self.topics.find(_text(region))
+        topic = self.topics.find(clauses.tokens_text(region))
         if not actors or topic is None:
             return
-        reading = read_stance(_masked_text(region, ctx.index), negations=0)
+        reading = read_stance(clauses.masked_tokens_text(region, ctx.index), negations=0)
         display = person.display if person else (ctx.speaker.display if ctx.speaker else None)
         for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
             ctx.claims.append(_claim(actor_id, topic, reading, person, display, ctx))
@@ -332,16 +309,18 @@ class SentenceReader:
         """ "Polish soldiers will be deployed on Polish territory" is not sending them abroad."""
         if topic.place is None:
             return False
-        chain = {t.i for t in _verb_chain(clause.head)}
+        chain = {t.i for t in clauses.verb_chain(clause.head)}
         places = {
-            ctx.index[t.i].actor_id for t in clause.region if _is_location(t, chain, ctx.index)
+            ctx.index[t.i].actor_id
+            for t in clause.region
+            if clauses.is_location(t, chain, ctx.index)
         }
         return bool(places & set(clause.actors)) and topic.place not in places
 
     def _clause(
         self, head: Token, heads: list[Token], frames: list[Token], ctx: SentenceContext
     ) -> _Clause:
-        region = _region(head, heads)
+        region = clauses.clause_region(head, heads)
         frame = next((f for f in frames if head in f.subtree and f is not head), None)
         actors, person = self._holders(head, ctx, frame)
         speaker = ctx.speaker
@@ -349,27 +328,31 @@ class SentenceReader:
             frame is not None
             or head in frames
             or ctx.attributed
-            or bool(_according_to(ctx.unit.span))
+            or bool(clauses.according_to(ctx.unit.span))
         )
-        from_speaker = not actors and speaker is not None and framed and _impersonal(head)
+        from_speaker = not actors and speaker is not None and framed and clauses.impersonal(head)
         if speaker is not None and (from_speaker or self._speaker_demands(actors, region, speaker)):
             actors, person = list(speaker.actors), speaker.person
-        return _Clause(head, actors, person, from_speaker, region, _frame_extra(frame, heads))
+        return _Clause(
+            head, actors, person, from_speaker, region, clauses.frame_extra(frame, heads)
+        )
 
     @staticmethod
     def _speaker_demands(actors: list[str], region: list[Token], speaker: Speaker) -> bool:
         """ "X said the UK and France must be present" is X's position, not theirs."""
         return (
-            bool(speaker.actors) and _is_deontic(region) and not set(actors) & set(speaker.actors)
+            bool(speaker.actors)
+            and clauses.is_deontic(region)
+            and not set(actors) & set(speaker.actors)
         )
 
     def _holders(
         self, head: Token, ctx: SentenceContext, frame: Token | None
     ) -> tuple[list[str], Person | None]:
-        subject = _subject(head)
+        subject = clauses.subject_of(head)
         if frame is not None and subject is not None and subject.lower_ in _REFERRING:
             # "the UK and France confirmed that they would deploy": they = the frame's subject
-            framed, _ = self._actors_of(_subject(frame), ctx)
+            framed, _ = self._actors_of(clauses.subject_of(frame), ctx)
             if framed:
                 return framed, None
         actors, person = self._actors_of(subject, ctx)
@@ -420,124 +403,8 @@ def _last_speaker(ctx: SentenceContext) -> Person | None:
     return heard.person if heard is not None else None
 
 
-def _nominal_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
-    """Stance nouns with their agent: "the commitment by France", "Moscow's opposition"."""
-    for noun in span:
-        if noun.lemma_.lower() not in lexicon.STANCE_NOUNS:
-            continue
-        for child in noun.children:
-            if child.dep_ == "poss" and child.pos_ != "PRON":
-                yield noun, child
-            elif child.dep_ == "prep" and child.lower_ == "by":
-                yield from ((noun, p) for p in child.children if p.dep_ == "pobj")
-
-
 def _speaker_for(person: Person) -> Speaker:
     return Speaker(person, (person.affiliation,) if person.affiliation else (), person.display)
-
-
-def _clause_heads(span: Iterable[Token]) -> list[Token]:
-    """Verbs with a subject of their own, and reporting verbs sharing one ("and have said")."""
-    heads = []
-    for token in span:
-        if token.pos_ not in ("VERB", "AUX"):
-            continue
-        own = any(c.dep_ in (*_SUBJECTS, "expl") for c in token.children)
-        reporting = token.lemma_ in lexicon.REPORTING_VERBS
-        # "would keep its troops out but could make its bases available": two clauses, one subject
-        shared = token.dep_ == "conj" and token.head in heads
-        if own or shared or (reporting and _subject(token) is not None):
-            heads.append(token)
-    return heads
-
-
-def _subject(head: Token) -> Token | None:
-    if head.lemma_ in lexicon.REPORTING_VERBS:
-        # inverted "…, said Tusk, …": the name after the verb speaks, however it is parsed
-        after = [c for c in head.rights if c.pos_ == "PROPN" and c.i - head.i <= 3]
-        if after:
-            return after[0]
-    for child in head.children:
-        if child.dep_ in _SUBJECTS:
-            return child
-    if any(c.dep_ == "expl" for c in head.children):
-        return next((c for c in head.children if c.dep_ == "attr"), None)
-    if head.dep_ == "conj" and head.head is not head:
-        return _subject(head.head)
-    return None
-
-
-def _asserts(head: Token) -> bool:
-    """Whether a clause asserts something: not a condition, question, infinitive or relative."""
-    if _is_condition(head):
-        return False
-    if head.dep_ in _SUBORDINATE and not _states_a_fact(head):
-        return False
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
-        return False
-    marks = {c.lower_ for c in head.children if c.dep_ == "mark"}
-    asked = head.head.lemma_ in _QUESTION_VERBS
-    return "whether" not in marks and not (asked and "if" in marks)
-
-
-def _is_location(token: Token, chain: set[int], index: dict[int, TokenMention]) -> bool:
-    """A country named as where the clause's verb happens: "deployed on Polish territory"."""
-    if token.i not in index or index[token.i].kind not in ACTOR_KINDS:
-        return False
-    if token.dep_ == "amod" and token.head.lemma_.lower() in ("territory", "soil", "ground"):
-        token = token.head
-    elif token.dep_ != "pobj":
-        return False
-    prep = token.head
-    return prep.lower_ in ("in", "on", "to", "into", "within") and prep.head.i in chain
-
-
-def _states_a_fact(head: Token) -> bool:
-    """ "the fact that Poland will not send troops", "sources that Ankara would take part":
-    a noun's that-clause with its own subject reports something, unlike a relative clause
-    (whose "that" is itself the subject or object)."""
-    marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in head.children)
-    return head.dep_ == "acl" and marked
-
-
-def _impersonal(head: Token) -> bool:
-    """A subject naming no third party ("the decision", "guarantees", none) means the speaker."""
-    subject = _subject(head)
-    if subject is None:
-        return True
-    if subject.dep_ == "csubj":
-        return False  # "sending soldiers would force Canada to …" is an analysis, not a position
-    noun = subject.lemma_.lower()
-    return noun not in _GROUP_NOUNS and subject.ent_type_ not in ("PERSON", "NORP", "GPE", "ORG")
-
-
-def _is_condition(head: Token) -> bool:
-    """A clause under "if", "provided", "on condition that" states terms, not a position."""
-    before = head.left_edge.i - 1
-    if before >= 0 and head.doc[before].lower_ in _CONDITION_WORDS:
-        return True
-    token = head
-    for _ in range(3):
-        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_WORDS for c in token.children):
-            return True
-        if token.head is token:
-            return False
-        token = token.head
-        if token.lower_ in _CONDITION_WORDS:
-            return True
-    return False
-
-
-def _expand(token: Token) -> Iterator[Token]:
-    """A subject and what is coordinated or set beside it: "Poland, Germany and Italy"."""
-    yield token
-    for child in token.children:
-        if child.dep_ in ("conj", "appos"):
-            yield from _expand(child)
-        elif child.dep_ == "prep" and child.lower_ in ("among", "including"):
-            for pobj in child.children:
-                if pobj.dep_ == "pobj":
-                    yield from _expand(pobj)
 
 
 def _modifier_actors(word: Token, ctx: SentenceContext) -> list[str]:
@@ -548,130 +415,6 @@ def _modifier_actors(word: Token, ctx: SentenceContext) -> list[str]:
         if child.dep_ in _MODIFIERS and mention is not None and mention.kind in ACTOR_KINDS:
             found.append(mention.actor_id)
     return [a for a in found if a]
-
-
-def _phrase(token: Token) -> list[Token]:
-    """The subject phrase without relative clauses or trailing prepositions."""
-    return [
-        t
-        for t in token.subtree
-        if t.dep_ not in ("relcl", "acl") and t.head.dep_ not in ("relcl", "acl")
-    ]
-
-
-def _phrase_text(token: Token) -> str:
-    return "".join(t.text_with_ws for t in _phrase(token)).strip(" ,")
-
-
-def _title_words(token: Token) -> list[str]:
-    return [t.lower_ for t in _phrase(token) if t.lower_ in lexicon.SPEAKER_NOUNS]
-
-
-def _according_to(span: Iterable[Token]) -> list[Token]:
-    found = []
-    for token in span:
-        if token.lower_ == "according":
-            for prep in token.children:
-                found += [c for c in prep.children if c.dep_ == "pobj"]
-    return found
-
-
-def _region(head: Token, heads: list[Token]) -> list[Token]:
-    """The clause's own words: its subtree minus nested clauses that stand alone."""
-    nested = [
-        h
-        for h in heads
-        if h is not head
-        and h in head.subtree
-        and not _is_condition(h)
-        and h.dep_ not in _SUBORDINATE
-    ]
-    excluded = {t.i for h in nested for t in h.subtree}
-    for cue in head.subtree:
-        if cue.lower_ == "according":
-            excluded |= {t.i for t in cue.subtree}
-    subject = _subject(head)
-    if head.lemma_ in lexicon.REPORTING_VERBS and subject is not None:
-        excluded |= {t.i for t in subject.subtree}
-    return [t for t in head.subtree if t.i not in excluded]
-
-
-def _frame_extra(frame: Token | None, heads: list[Token]) -> str:
-    """Cues said about the content by its frame: "said, declining to rule it out"."""
-    if frame is None:
-        return ""
-    subject = _subject(frame)
-    skip = {t.i for t in subject.subtree} if subject is not None else set()
-    skip |= {t.i for h in heads if h is not frame and h in frame.subtree for t in h.subtree}
-    skip.add(frame.i)
-    return " ".join(t.text for t in frame.subtree if t.i not in skip and t.dep_ != "punct")
-
-
-def _masked_text(tokens: list[Token], index: dict[int, TokenMention]) -> str:
-    """The clause's words with actor names blanked, so "the Willing" reads as no willingness."""
-    return "".join(
-        ("X" + t.whitespace_) if t.i in index else t.text_with_ws
-        for t in sorted(tokens, key=lambda t: t.i)
-    )
-
-
-def _text(tokens: list[Token]) -> str:
-    return "".join(t.text_with_ws for t in sorted(tokens, key=lambda t: t.i))
-
-
-def _is_deontic(region: list[Token]) -> bool:
-    words = {t.lower_ for t in region}
-    text = _text(region)
-    return bool(words & _DEONTIC) or "had to" in text or "has to" in text
-
-
-def _verb_chain(head: Token) -> list[Token]:
-    """The clause head with its auxiliaries and complements: "is not prepared to deploy"."""
-    chain = [head]
-    for child in head.children:
-        if child.dep_ in _VERB_CHAIN:
-            chain += _verb_chain(child)
-    return chain
-
-
-def _topic_token(topic: Topic | None, region: list[Token]) -> Token | None:
-    """The first word of the clause that names its topic ("troops" in "will not send troops")."""
-    if topic is None:
-        return None
-    return next((t for t in region if topic.pattern.match(t.text)), None)
-
-
-def _negations(head: Token, anchor: Token | None = None) -> int:
-    """Negations on the way from the topic word up to the clause head, on the head's verb
-    chain, and on the clauses it completes ("does not mean it is not …")."""
-    scope = {t.i: t for t in _verb_chain(head)}
-    token = anchor
-    while token is not None and token.i != head.i and token.head is not token:
-        if not _is_condition(token):
-            scope[token.i] = token
-        token = token.head
-    negative = {
-        child.i
-        for token in scope.values()
-        for child in token.children
-        if child.dep_ == "neg"
-        or child.lower_ == "never"
-        or (child.dep_ in (*_SUBJECTS, "dobj", "attr") and _is_negative_noun(child))
-    }
-    if anchor is not None and _is_negative_noun(anchor):
-        negative.add(anchor.i)  # "financial support but no troops": the topic word refused
-    count = len(negative)
-    while head.dep_ in _CLAUSE_LINKS and head.head is not head:
-        head = head.head
-        count += sum(1 for c in head.children if c.dep_ == "neg")
-    return count
-
-
-def _is_negative_noun(noun: Token) -> bool:
-    """ "no Polish troops", "none of its partners"."""
-    if noun.lower_ in ("none", "nobody", "nothing", "neither"):
-        return True
-    return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children)
 
 
 # When two clauses of one sentence disagree, the more specific reading wins: a refusal to
