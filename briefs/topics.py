@@ -31,12 +31,21 @@ class Topic(Frozen):
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """One regex over all cues; `troop*` matches troops, `force` only force."""
+        """One regex over all cues; `troop*` matches troops, `force` only force, and a cue
+        written `re:…` is a regular expression ("re:support\\w* for a (\\w+ )?mission")."""
         parts = []
         for cue in self.cues:
+            if cue.startswith("re:"):
+                parts.append(cue[3:])
+                continue
             body = re.escape(cue.rstrip("*")).replace(r"\ ", r"\s+")
             parts.append(body + (r"\w*" if cue.endswith("*") else ""))
         return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+
+    def first_cue(self, text: str) -> int | None:
+        """Where this topic's first cue starts in `text`, if anywhere."""
+        found = self.pattern.search(text)
+        return found.start() if found else None
 
     def occurs_in(self, text: str) -> bool:
         """Whether any cue of this topic occurs in `text`."""
@@ -61,8 +70,15 @@ class TopicCatalog:
         return cls(list(topics.values()))
 
     def find(self, text: str) -> Topic | None:
-        """The first topic (in catalog order) whose cues occur in `text`."""
-        return next((t for t in self.topics if t.occurs_in(text)), None)
+        """The topic whose cue comes first in `text` (catalog order breaks a tie).
+
+        A clause names what it is about early: "will send troops to support a force" is
+        about troops, "providing support for a mission in Ukraine" about a supporting role.
+        """
+        found = [
+            (at, n, t) for n, t in enumerate(self.topics) if (at := t.first_cue(text)) is not None
+        ]
+        return min(found, key=lambda hit: hit[:2])[2] if found else None
 
     def for_proposition(self, proposition: str) -> Topic | None:
         """The topic that owns a proposition, if any."""

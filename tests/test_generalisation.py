@@ -90,3 +90,28 @@ def test_unseen_sentence_gets_the_expected_stance(
             analysis.document.text[claim.start : claim.end]
             == analysis.sentences[claim.sentence_index].text
         )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "proposition"),
+    [
+        (
+            "Romania will help support a peacekeeping operation, President Nicusor Dan said.",
+            "romania",
+            "lead logistics for Ukraine",
+        ),
+        (
+            "The United Kingdom will send troops to support a multinational force, Prime "
+            "Minister Keir Starmer said.",
+            "united-kingdom",
+            TROOPS,
+        ),
+    ],
+    ids=["supporting-role", "troops-to-support"],
+)
+def test_the_topic_named_first_in_the_clause_wins(
+    analyze_text, sentence: str, actor: str, proposition: str
+) -> None:
+    """Supporting a mission is a supporting role; sending troops to support one is troops."""
+    analysis: Analysis = analyze_text(sentence)
+    assert {c.proposition for c in analysis.claims if c.actor_id == actor} == {proposition}
