@@ -94,5 +94,5 @@ def test_a_malformed_topics_file_is_a_clear_error(tmp_path: Path) -> None:
     """A broken user file names itself in a one-line error."""
     bad = tmp_path / "bad.json"
     bad.write_text('{"topics": [{"id": 1}]}', "utf-8")
-    with pytest.raises(DocumentError, match="bad.json"):
+    with pytest.raises(DocumentError, match=r"bad\.json"):
         TopicCatalog.load([bad])
