@@ -7,11 +7,16 @@
     digest subscribe [actors...] [on <topic>] [at HH:MM] [tz <Area/City>]
                      [weekdays|daily] [quiet|always]
     digest list | unsubscribe <id> | preview [<id>] | status
+    sources add <url> [every <interval>]   a feed or an article page to read, e.g. every 2h
+    sources list | remove <id> | fetch [<id>]
 
 Several digest actors are separated by commas, or quoted:
 `digest subscribe poland, united kingdom on troops at 08:00 tz Europe/Warsaw weekdays`.
-A digest option the grammar cannot read (a bad time, an unknown zone) is an
-`InvalidCommand`: one line saying what was expected, not the whole help text.
+A digest option the grammar cannot read (a bad time, an unknown zone), a source URL
+that is no web address or an interval it cannot read (`every 3x`, or under 5m) is an
+`InvalidCommand`: one line saying what was expected, not the whole help text. Links
+arrive as Slack writes them (`<https://example.com/feed|example.com/feed>`, `&amp;`)
+and are read back to the URL typed.
 
 Direct messages also take plain questions ("what is Poland's position on troops?",
 "where does France stand?", "who opposes sending troops?"). Anything else gets the
@@ -24,14 +29,16 @@ import datetime as dt
 import re
 from functools import cache
 from typing import Literal, NamedTuple
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process, utils
 
 from briefs.models import BriefRequest, Frozen
+from briefs.sources.models import BadInterval, interval_text, parse_interval
 from briefs.subscriptions import DEFAULT_AT, Days, Platform, known_zones
 
-COMMAND_NAMES = ("position", "who", "actors", "help", "digest")
+COMMAND_NAMES = ("position", "who", "actors", "help", "digest", "sources")
 
 
 class PositionCommand(Frozen):
@@ -120,9 +127,56 @@ DigestCommand = (
     | DigestStatusCommand
     | DigestHelpCommand
 )
-# What answers a question about positions, and what manages digests.
+
+
+class SourcesAddCommand(Frozen):
+    """Add a feed or an article page to poll."""
+
+    kind: Literal["sources-add"] = "sources-add"
+    url: str
+    interval_s: int | None = None  # None: the default interval (SOURCES_DEFAULT_INTERVAL)
+
+
+class SourcesListCommand(Frozen):
+    """The sources, with their health, last error and next poll."""
+
+    kind: Literal["sources-list"] = "sources-list"
+
+
+class SourcesRemoveCommand(Frozen):
+    """Stop polling a source (what it brought stays), by the number `sources list` shows."""
+
+    kind: Literal["sources-remove"] = "sources-remove"
+    source_id: int
+
+
+class SourcesFetchCommand(Frozen):
+    """Poll one source now, or every source."""
+
+    kind: Literal["sources-fetch"] = "sources-fetch"
+    source_id: int | None = None
+
+
+class SourcesHelpCommand(Frozen):
+    """The sources commands, briefly."""
+
+    kind: Literal["sources-help"] = "sources-help"
+
+
+# Changing what briefbot reads needs chat-admin rights; listing does not.
+SourcesAdminCommand = SourcesAddCommand | SourcesRemoveCommand | SourcesFetchCommand
+SourcesCommand = SourcesAdminCommand | SourcesListCommand | SourcesHelpCommand
+# What answers a question about positions, what manages digests, what manages sources.
 QueryCommand = PositionCommand | WhoCommand | ActorsCommand | HelpCommand | InvalidCommand
-Command = QueryCommand | DigestCommand
+Command = QueryCommand | DigestCommand | SourcesCommand
+
+
+def needs_requester(command: Command) -> bool:
+    """Commands that act for someone, somewhere: digest commands other than `digest help`,
+    and the sources commands that change what briefbot reads."""
+    if isinstance(command, SourcesAdminCommand):
+        return True
+    return isinstance(command, DigestCommand) and not isinstance(command, DigestHelpCommand)
 
 
 class Requester(Frozen):
@@ -130,8 +184,11 @@ class Requester(Frozen):
 
     `can_manage_channel` is the adapter's verdict (Discord: Manage Channels; Slack: a
     workspace admin or owner, or a user on DIGEST_SLACK_ADMINS); subscribing
-    or unsubscribing a channel needs it, a DM digest does not. `timezone` is the
-    user's IANA zone when the platform knows it (Slack's users.info `tz`).
+    or unsubscribing a channel needs it, a DM digest does not. For the sources
+    commands that change what briefbot reads (add, remove, fetch) it is the chat-admin
+    verdict without the DM shortcut: sources are the whole bot's, not a DM's, so the
+    adapters fill it from the platform's rights alone. `timezone` is the user's IANA
+    zone when the platform knows it (Slack's users.info `tz`).
     """
 
     platform: Platform
@@ -150,6 +207,8 @@ I answer with cited briefs: every point quotes the articles verbatim.
 • help: this text
 • digest subscribe|list|unsubscribe|preview|status: a daily digest of what changed, \
 e.g. digest subscribe poland on troops at 08:00 tz Europe/Warsaw (`digest help` for more)
+• sources list|add|remove|fetch: the feeds and pages I read, e.g. sources add \
+https://example.com/feed.xml every 2h (`sources help` for more)
 In a direct message you can also just ask, e.g. "what is Poland's position on troops?"
 or "where does France stand?\""""
 
@@ -168,6 +227,17 @@ quiet (nothing on days without news; `always` posts a one-line "no change" note)
 • digest unsubscribe <number>: stop one
 • digest preview [<number>]: what the next digest would say, shown only to you
 • digest status: the latest digests and how they went"""
+
+SOURCES_ADD_USAGE = "sources add <url> [every <interval>]"
+SOURCES_HELP_TEXT = f"""\
+Sources are the feeds (RSS or Atom) and article pages I read by myself, politely and on \
+a schedule; what they bring reaches briefs and digests.
+• {SOURCES_ADD_USAGE}: e.g. sources add https://example.com/feed.xml every 2h \
+(intervals like 15m, 2h or 1d; at least 5m)
+• sources list: every source, its health, its last error and its next poll
+• sources remove <number>: stop reading one (what it brought stays)
+• sources fetch [<number>]: read one source now, or all of them
+Adding, removing and fetching need chat-admin rights; anyone may list."""
 
 _ON_TOPIC = re.compile(r"^(?P<actor>.+?)(?:\s+(?:on|about|regarding|over)\s+(?P<topic>.+))?$", re.I)
 _QUESTIONS = (
@@ -196,6 +266,8 @@ _QUESTIONS = (
         re.I,
     ),
 )
+# Slack writes a link as <url> or <url|label>; its text keeps the URL.
+_SLACK_LINK = re.compile(r"<(?P<url>https?://[^|>\s]+)(?:\|[^>]*)?>", re.I)
 _WHO_QUESTION = re.compile(
     r"^who\s+(?:supports|opposes|backs|rejects|is\s+(?:for|against)|stands\s+where\s+on"
     r"|conditions|wants|is\s+open\s+to)\s+(?P<topic>.+)$",
@@ -221,6 +293,8 @@ def parse_command(text: str, *, command: str | None = None) -> Command:
     verb = verb.lower()
     if verb == "digest":
         return parse_digest(rest.strip())
+    if verb in ("sources", "source"):
+        return parse_sources(rest.strip())
     if verb in COMMAND_NAMES:
         return _keyword(verb, rest.strip())
     return _question(words)
@@ -259,9 +333,10 @@ def _position(actor: str, topic: str | None) -> Command:
 
 
 def _clean(text: str) -> str:
-    """One line, no mention markup, no trailing question mark."""
+    """One line, no mention markup, no trailing question mark, links as typed."""
     text = re.sub(r"<@[A-Z0-9]+(?:\|[^>]*)?>", " ", text)  # Slack: <@U123>
     text = re.sub(r"<@!?\d+>", " ", text)  # Discord: <@123>, <@!123>
+    text = _SLACK_LINK.sub(lambda m: m.group("url"), text)  # Slack: <https://x|x>
     return " ".join(text.split()).rstrip("?!. ").strip()
 
 
@@ -458,3 +533,105 @@ def suggest_zones(text: str, *, limit: int = 3) -> list[str]:
 @cache
 def _zones_by_folded_name() -> dict[str, str]:
     return {zone.casefold(): zone for zone in known_zones()}
+
+
+# --- sources --------------------------------------------------------------------------
+
+_SOURCES_VERBS = ("add", "list", "remove", "fetch", "help")
+_SOURCE_ID = re.compile(r"^#?(?P<id>\d{1,9})$")
+_VERB_ALIASES = {"delete": "remove", "rm": "remove", "poll": "fetch", "refresh": "fetch"}
+# Slack sends &, < and > as entities in message text.
+_SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+class _BadSource(ValueError):
+    """A part of a sources command the grammar cannot accept; str() is the user's line."""
+
+
+def parse_sources(rest: str) -> Command:
+    """`sources <verb> ...`, after the word `sources`."""
+    verb, _, arguments = rest.partition(" ")
+    verb = _VERB_ALIASES.get(verb.lower(), verb.lower())
+    arguments = arguments.strip()
+    try:
+        if verb in ("", "help"):
+            return SourcesHelpCommand()
+        if verb == "add":
+            return _source_add(arguments)
+        if verb == "list":
+            if arguments:
+                raise _BadSource("`sources list` takes nothing after it.")
+            return SourcesListCommand()
+        if verb == "remove":
+            return SourcesRemoveCommand(source_id=_source_id(arguments, verb))
+        if verb == "fetch":
+            return SourcesFetchCommand(source_id=_source_id(arguments, verb) if arguments else None)
+    except (_BadSource, BadInterval) as exc:
+        return InvalidCommand(reason=str(exc))
+    return InvalidCommand(
+        reason=f"There is no `sources {verb}`; try one of: {', '.join(_SOURCES_VERBS)}."
+    )
+
+
+def _source_id(text: str, verb: str) -> int:
+    match = _SOURCE_ID.match(text.strip())
+    if match is None:
+        raise _BadSource(
+            f"`sources {verb}` takes a source number from `sources list`, e.g. `sources {verb} 3`."
+        )
+    return int(match.group("id"))
+
+
+def _source_add(arguments: str) -> SourcesAddCommand:
+    words = arguments.split()
+    if not words:
+        raise _BadSource(
+            f"`sources add` needs a URL: {SOURCES_ADD_USAGE}, "
+            "e.g. `sources add https://example.com/feed.xml every 2h`."
+        )
+    url = parse_source_url(words[0])
+    rest = words[1:]
+    if not rest:
+        return SourcesAddCommand(url=url)
+    if rest[0].lower() != "every":
+        raise _BadSource(
+            f"After the URL only `every <interval>` may follow, e.g. "
+            f"`sources add {url} every 2h`; the URL cannot hold spaces."
+        )
+    return SourcesAddCommand(url=url, interval_s=parse_interval(" ".join(rest[1:])))
+
+
+def parse_source_url(text: str) -> str:
+    """An http(s) URL as typed (Slack's link markup and entities undone), or _BadSource
+    with a suggestion: `example.com/feed` gets "did you mean `https://example.com/feed`?"."""
+    url = text.strip().strip("<>\"'“”‘’")
+    for entity, char in _SLACK_ENTITIES:
+        url = url.replace(entity, char)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise _BadSource(
+            f"`{text}` is not a valid URL; give a feed or page address like "
+            "`https://example.com/feed.xml`."
+        ) from None
+    if parts.scheme.lower() in ("http", "https") and host:
+        return url
+    if not parts.scheme or "." in parts.scheme or (parts.scheme and not parts.netloc):
+        guess = urlsplit(f"https://{url.lstrip('/')}")
+        if guess.hostname and "." in guess.hostname:
+            raise _BadSource(f"`{text}` has no scheme; did you mean `https://{url.lstrip('/')}`?")
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        raise _BadSource(
+            f"`{text}` is not a web address: sources are http or https feeds and pages, "
+            "e.g. `https://example.com/feed.xml`."
+        )
+    raise _BadSource(
+        f"`{text}` has no host name; give a feed or page address like "
+        "`https://example.com/feed.xml`."
+    )
+
+
+def source_interval_text(interval_s: int) -> str:
+    """An interval as `sources list` and the answers write it (`every 2h`)."""
+    return f"every {interval_text(interval_s)}"

@@ -3,6 +3,9 @@
 `--format text` prints what a person reads; `--format slack` and `--format discord`
 print the exact JSON payloads the chat adapters would send, so a brief's Block Kit
 or embeds can be checked without a workspace.
+
+The sources commands are handed to `sources` (the composition root runs them on an
+event loop of their own, as the operator: the console may change every source).
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Literal, TextIO
 
-from adapters.commands import parse_command
+from adapters.commands import SourcesCommand, SourcesHelpCommand, parse_command
 from adapters.replies import Reply, answer, to_discord, to_slack, to_text
 from briefs.service import BriefingService
 
 ConsoleFormat = Literal["text", "slack", "discord"]
+SourcesHandler = Callable[[SourcesCommand], Reply]
 PROMPT = "briefbot> "
 GREETING = "Ask as you would in chat (e.g. position poland, who troops, help). Ctrl-D quits."
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
@@ -30,9 +34,22 @@ def render(reply: Reply, fmt: ConsoleFormat) -> str:
     return to_text(reply)
 
 
-def respond(service: BriefingService, line: str, fmt: ConsoleFormat = "text") -> str:
+def respond(
+    service: BriefingService,
+    line: str,
+    fmt: ConsoleFormat = "text",
+    *,
+    sources: SourcesHandler | None = None,
+) -> str:
     """One exchange: what the bot answers to one typed line."""
-    return render(answer(service, parse_command(line)), fmt)
+    command = parse_command(line)
+    if (
+        isinstance(command, SourcesCommand)
+        and not isinstance(command, SourcesHelpCommand)
+        and sources is not None
+    ):
+        return render(sources(command), fmt)
+    return render(answer(service, command), fmt)
 
 
 def run_repl(
@@ -40,6 +57,8 @@ def run_repl(
     lines: Iterable[str],
     write: Callable[[str], None],
     fmt: ConsoleFormat = "text",
+    *,
+    sources: SourcesHandler | None = None,
 ) -> int:
     """Answer each line until the input ends or the user quits; returns the exchange count."""
     count = 0
@@ -48,7 +67,7 @@ def run_repl(
             break
         if not line.strip():
             continue
-        write(respond(service, line, fmt))
+        write(respond(service, line, fmt, sources=sources))
         count += 1
     return count
 

@@ -9,17 +9,25 @@ Digest commands also need to know who is asking (`Requester`): it decides the
 destination a subscription posts to and whether the asker may change a channel's
 digests. Without a requester (a surface that does not fill one in yet) digest
 management is refused with one line, never guessed.
+
+Sources commands fetch from the web, so they are answered by an async `SourcesDesk`
+(`adapters.sources.SourceDesk`) that the composition root hands the surfaces;
+`answer_async` routes them there and every other command to `answer` in a worker
+thread. A surface without a desk says so in one line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from adapters.commands import (
     DIGEST_HELP_TEXT,
     HELP_TEXT,
+    SOURCES_HELP_TEXT,
     ActorsCommand,
     Command,
     DigestCommand,
@@ -34,6 +42,8 @@ from adapters.commands import (
     PositionCommand,
     QueryCommand,
     Requester,
+    SourcesCommand,
+    SourcesHelpCommand,
     WhoCommand,
 )
 from briefs.errors import BriefsError, UnknownActorError, UnknownTopicError
@@ -110,6 +120,34 @@ def is_private(reply: Reply) -> bool:
     return isinstance(reply, Notice | DigestPreview)
 
 
+NO_SOURCES_DESK = "Sources are not managed here; use `briefbot sources`, Slack or Discord."
+
+
+class SourcesDesk(Protocol):
+    """What answers the sources commands (`adapters.sources.SourceDesk`)."""
+
+    async def answer(self, command: SourcesCommand, requester: Requester | None) -> Notice: ...
+
+
+async def answer_async(
+    service: BriefingService,
+    command: Command,
+    requester: Requester | None = None,
+    *,
+    sources: SourcesDesk | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """`answer` for an event loop: sources commands go to the desk (they fetch from the
+    web on this loop), everything else to `answer` in a worker thread."""
+    if isinstance(command, SourcesCommand) and sources is not None:
+        try:
+            return await sources.answer(command, requester)
+        except BriefsError as exc:  # the database failed under the desk
+            logger.warning("command %s failed: %s", command.kind, exc)
+            return Notice(text=f"Sorry, I could not answer that: {exc}", error=True)
+    return await asyncio.to_thread(answer, service, command, requester, clock=clock)
+
+
 def answer(
     service: BriefingService,
     command: Command,
@@ -119,8 +157,13 @@ def answer(
 ) -> Reply:
     """Run a command. Engine errors become a Notice here, for every adapter.
 
-    `clock` (the service's by default) dates new subscriptions and previews.
+    `clock` (the service's by default) dates new subscriptions and previews. Sources
+    commands other than `sources help` need a desk (`answer_async`).
     """
+    if isinstance(command, SourcesHelpCommand):
+        return Notice(text=SOURCES_HELP_TEXT)
+    if isinstance(command, SourcesCommand):
+        return Notice(text=NO_SOURCES_DESK, error=True)
     try:
         if isinstance(command, DigestCommand):
             now = (clock or service.clock)()

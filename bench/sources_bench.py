@@ -22,6 +22,10 @@ number N ...") so that no two pages are the same text.
    `analyze_many` and `BriefingService.save`). The spaCy model is loaded before the
    clock starts (its load time is printed on its own). Items/s and words/s are for
    the whole backlog; words are counted as `IngestReport.words` counts them.
+4. The same feed added as a live source and polled through `SourcePoller`: every page is
+   read again and every document found stored, so this is the poller's own cost (item
+   and content keys, fingerprints and story clusters, the items table); then a
+   conditional re-poll, which should be one request and nothing new.
 
 Peak RSS (ru_maxrss) is printed at the end; the 1-minute load average at start and end.
 """
@@ -43,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from emulators.web import STORIES, FakeWeb, FeedItem, Resource, article_page, rss_feed
 
 from adapters.web.fetcher import FetchConfig, Fetcher
+from adapters.web.poller import SourcePoller
 from adapters.web.sources import ReadOptions, poll_feed, read_entries, read_page
 from bench import DEFAULT_CORPUS, load_average, peak_rss_mb
 from bot.settings import load_settings
@@ -50,8 +55,11 @@ from bot.wiring import build_service
 from briefs.documents import parse_document
 from briefs.errors import SkippedFile
 from briefs.files import iter_input_files
+from briefs.service import BriefingService
 from briefs.sources.extract import extract_article
 from briefs.sources.items import SkippedItem, WebItem, ingest_items
+from briefs.sources.models import SourceDraft
+from briefs.sources.store import SourceStore
 
 TODAY = dt.date(2026, 2, 1)
 PUBLISHED = dt.datetime(2026, 1, 6, 8, 0, tzinfo=dt.UTC)
@@ -180,7 +188,34 @@ async def bench_backlog(web: FakeWeb, fetcher: Fetcher, items: int, work: Path) 
         f"analyse + save alone {report.words / (done - fetched):,.0f} words/s"
     )
     print(f"   store: {service.store.document_count()} documents")
+    await bench_poller(web, fetcher, service, items)
     service.store.close()
+
+
+async def bench_poller(
+    web: FakeWeb, fetcher: Fetcher, service: BriefingService, items: int
+) -> None:
+    """The same feed as a live source, through `SourcePoller`: its first poll reads every
+    page again and finds every document stored (so it measures the poller's own work:
+    claims, item keys, content keys, fingerprints, clusters, the items table), then a
+    conditional re-poll."""
+    store = SourceStore.for_store(service.store)
+    now = dt.datetime.now(dt.UTC)
+    draft = SourceDraft(
+        url=web.url("/bench/feed.xml"), kind="feed", interval_s=3600, created_by="bench"
+    )
+    source = store.add(draft, now=now)
+    poller = SourcePoller(service, store, fetcher, clock=lambda: now, owner="bench:1:a")
+    start = time.perf_counter()
+    first = await poller.poll(source.id)
+    polled = time.perf_counter()
+    again = await poller.poll(source.id, force=True)
+    done = time.perf_counter()
+    clusters = {i.cluster_id for i in store.items(source.id) if i.status == "ingested"}
+    print(f"4. the feed as a source, through SourcePoller ({items} items)")
+    print(f"   first poll          {polled - start:8.2f} s  ({first.summary()})")
+    print(f"   stories             {len(clusters):8d}    (clusters over {items} documents)")
+    print(f"   re-poll             {done - polled:8.2f} s  ({again.summary()})")
 
 
 async def run(args: argparse.Namespace, work: Path) -> None:

@@ -1,4 +1,4 @@
-"""The `briefbot` command line: ingest, position, who, actors, chat, digest, run, eval.
+"""The `briefbot` command line: ingest, position, who, actors, chat, digest, sources, run, eval.
 
 Every engine error is turned into one line on stderr and a non-zero exit here,
 and nowhere else.
@@ -16,13 +16,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import (
     Settings,
+    SourcesSettings,
     load_digest_settings,
     load_discord_settings,
     load_settings,
     load_slack_settings,
+    load_sources_settings,
 )
 from bot.wiring import build_service
 from briefs.errors import BriefsError, SkippedFile, UnknownActorError
@@ -32,6 +35,10 @@ from briefs.render.json import actors_to_json, brief_to_json, matrix_to_json
 from briefs.render.markdown import brief_to_markdown, matrix_to_markdown
 from briefs.render.text import actors_to_text, brief_to_text, matrix_to_text
 from briefs.service import BriefingService
+
+if TYPE_CHECKING:
+    from adapters.commands import Requester, SourcesCommand
+    from adapters.replies import Reply
 
 FORMATS = ("text", "markdown", "json")
 
@@ -108,7 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("words", nargs=argparse.REMAINDER, help="e.g. subscribe poland at 08:00")
     digest.set_defaults(handler=_digest)
 
-    run = commands.add_parser("run", help="start the Slack and Discord bots whose tokens are set")
+    sources = commands.add_parser(
+        "sources",
+        help="live sources: add, list, remove, fetch",
+        description="The chat grammar, as the operator: sources add URL [every INTERVAL] "
+        "(15m, 2h, 1d; at least 5m); sources list; sources remove ID; sources fetch [ID].",
+    )
+    sources.add_argument("words", nargs=argparse.REMAINDER, help="e.g. add URL every 2h")
+    sources.set_defaults(handler=_sources)
+
+    run = commands.add_parser(
+        "run", help="start the Slack and Discord bots whose tokens are set, and source polling"
+    )
     run.set_defaults(handler=_run)
 
     sync = commands.add_parser("discord-sync", help="publish the slash commands to Discord")
@@ -185,28 +203,72 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console import interactive_lines, respond, run_repl
 
     service = _service(args, settings)
+    sources = _console_sources(service, load_sources_settings())
     if args.message:
-        print(respond(service, " ".join(args.message), args.format))
+        print(respond(service, " ".join(args.message), args.format, sources=sources))
         return 0
-    run_repl(service, interactive_lines(sys.stdin, sys.stdout), print, args.format)
+    lines = interactive_lines(sys.stdin, sys.stdout)
+    run_repl(service, lines, print, args.format, sources=sources)
     return 0
 
 
-def _digest(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.commands import Requester, parse_command
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.commands import SourcesCommand, parse_command
     from adapters.replies import Notice, answer, to_text
 
-    command = parse_command(" ".join(["digest", *map(_grammar_word, args.words)]))
-    # The console is the operator's: it manages every digest, and its own are printed
-    # by `briefbot run`.
-    requester = Requester(
+    command = parse_command(" ".join(["sources", *args.words]))
+    service = _service(args, settings)
+    if isinstance(command, SourcesCommand):
+        reply = _console_sources(service, load_sources_settings())(command)
+    else:  # InvalidCommand: its one line
+        reply = answer(service, command)
+    failed = isinstance(reply, Notice) and reply.error
+    print(to_text(reply), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def _console_sources(
+    service: BriefingService, sources: SourcesSettings
+) -> Callable[[SourcesCommand], Reply]:
+    """Sources commands as the operator, each on an event loop (and fetcher) of its own."""
+    from adapters.web.fetcher import Fetcher
+    from bot.lock import new_owner
+    from bot.polling import build_desk, build_poller, fetch_config
+
+    requester = _console_requester()
+
+    def clock() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    async def handle(command: SourcesCommand) -> Reply:
+        async with Fetcher(fetch_config(sources), clock=clock) as fetcher:
+            poller = build_poller(service, sources, clock=clock, owner=new_owner(), fetcher=fetcher)
+            return await build_desk(poller, sources).answer(command, requester)
+
+    return lambda command: asyncio.run(handle(command))
+
+
+def _console_requester() -> Requester:
+    """The console is the operator's: it manages every digest and every source."""
+    from adapters.commands import Requester
+
+    return Requester(
         platform="console",
         user_id=_user(),
         channel_id="console",
         can_manage_channel=True,
         timezone=os.environ.get("TZ"),
     )
-    reply = answer(_service(args, settings), command, requester)
+
+
+def _digest(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.commands import parse_command
+    from adapters.replies import Notice, answer, to_text
+
+    command = parse_command(" ".join(["digest", *map(_grammar_word, args.words)]))
+    # The console is the operator's: it manages every digest, and its own are printed
+    # by `briefbot run`.
+    reply = answer(_service(args, settings), command, _console_requester())
     failed = isinstance(reply, Notice) and reply.error
     print(to_text(reply), file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
@@ -230,18 +292,42 @@ def _user() -> str:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import build_digest_runner, build_surfaces, digest_senders, run_surfaces
+    from bot.lock import new_owner
+    from bot.polling import SourceScheduler, SourcesSurface, build_desk, build_poller
+    from bot.runner import (
+        build_digest_runner,
+        build_surfaces,
+        digest_senders,
+        run_surfaces,
+        utc_now,
+    )
 
     _configure_logging(settings)
     service = _service(args, settings)
     digest = load_digest_settings()
-    surfaces = build_surfaces(service, load_slack_settings(), load_discord_settings(), _say, digest)
-    if not surfaces:
-        _say("Nothing to run: set Slack or Discord credentials (see .env.example).")
+    sources = load_sources_settings()
+    poller = build_poller(service, sources, clock=utc_now, owner=new_owner())
+    desk = build_desk(poller, sources)
+    surfaces = build_surfaces(
+        service, load_slack_settings(), load_discord_settings(), _say, digest, sources=desk
+    )
+    if not surfaces and not poller.store.list():
+        _say(
+            "Nothing to run: set Slack or Discord credentials (see .env.example), "
+            "or add a source with `briefbot sources add URL`."
+        )
         return 1
     senders = digest_senders(surfaces, _say)
+    sync_every = dt.timedelta(seconds=digest.sync_seconds)
+
+    def companions() -> tuple[SourceScheduler]:
+        return (SourceScheduler(poller, clock=utc_now, sync_every=sync_every),)
+
+    # First in, last stopped: the fetcher outlives every poll and chat command.
+    surfaces.insert(0, ("Sources", SourcesSurface(poller, contact_set=bool(sources.contact_url))))
     # Last in, first stopped: no digest is mid-send when the chat surfaces go away.
-    surfaces.append(("Digests", build_digest_runner(service, digest, senders, _say)))
+    runner = build_digest_runner(service, digest, senders, _say, companions=companions)
+    surfaces.append(("Digests", runner))
     return asyncio.run(run_surfaces(surfaces, _say))
 
 

@@ -13,15 +13,18 @@ import asyncio
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable, Mapping
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.lock import SchedulerLock, new_owner
 from bot.outbox import ConsoleSender, DigestSender, Outbox, RetryPolicy
-from bot.scheduler import DigestRunner, DigestScheduler
+from bot.scheduler import DigestRunner, DigestScheduler, SchedulerCompanion
 from bot.settings import DigestSettings, DiscordSettings, SlackSettings
 from briefs.service import BriefingService
 from briefs.subscriptions import Platform, SubscriptionStore
+
+if TYPE_CHECKING:
+    from adapters.replies import SourcesDesk
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +55,12 @@ def build_surfaces(
     discord: DiscordSettings,
     say: Callable[[str], None],
     digest: DigestSettings | None = None,
+    sources: SourcesDesk | None = None,
 ) -> list[tuple[str, Surface]]:
     """The surfaces that can start; one line through `say` for each that cannot.
 
-    `digest` carries DIGEST_SLACK_ADMINS, the people Slack lets manage any channel's digests.
+    `digest` carries DIGEST_SLACK_ADMINS, the people Slack lets manage any channel's digests
+    (and the sources); `sources` answers the sources commands on both platforms.
     """
     surfaces: list[tuple[str, Surface]] = []
     slack_off = slack.off_reason()
@@ -63,7 +68,7 @@ def build_surfaces(
         from adapters.slack.app import build_slack_app
         from adapters.slack.runner import SlackRunner
 
-        app = build_slack_app(service, slack, admins=digest)
+        app = build_slack_app(service, slack, admins=digest, sources=sources)
         surfaces.append(("Slack", SlackRunner(app, slack)))
     else:
         say(f"Slack off: {slack_off}")
@@ -71,7 +76,7 @@ def build_surfaces(
     if discord_off is None:
         from adapters.discord.runner import DiscordRunner
 
-        surfaces.append(("Discord", DiscordRunner(service, discord)))
+        surfaces.append(("Discord", DiscordRunner(service, discord, sources=sources)))
     else:
         say(f"Discord off: {discord_off}")
     return surfaces
@@ -124,8 +129,13 @@ def build_digest_runner(
     senders: Mapping[Platform, DigestSender],
     say: Callable[[str], None],
     clock: Callable[[], dt.datetime] = utc_now,
+    companions: Callable[[], Sequence[SchedulerCompanion]] = tuple,
 ) -> DigestRunner:
-    """The digest scheduler surface over the service's database."""
+    """The digest scheduler surface over the service's database.
+
+    `companions` makes the other jobs that share the scheduler and its lease (source
+    polling), anew each time the lease is won.
+    """
     store = SubscriptionStore.for_store(service.store)
     owner = new_owner()
     lock = SchedulerLock(store.engine, owner, clock=clock, ttl=settings.lock_ttl)
@@ -143,6 +153,7 @@ def build_digest_runner(
             grace=settings.grace,
             clock=clock,
             sync_every=dt.timedelta(seconds=settings.sync_seconds),
+            companions=companions(),
         )
 
     return DigestRunner(lock, make_scheduler, say)

@@ -19,6 +19,8 @@ sent, and its news rolls into the next digest). Either way, never twice.
 
 `DigestRunner` wraps it all for `briefbot run`: it starts the scheduler only while it
 holds the database's scheduler lease, and otherwise stands by, chat still answering.
+Other periodic work that must run in one process per database (polling live sources,
+`bot.polling`) joins the same scheduler as a companion, started and stopped with it.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Coroutine
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 # APScheduler 3 ships no type information; 4.x (typed) is still a pre-release.
 from apscheduler.events import (  # type: ignore[import-untyped]
@@ -97,6 +99,17 @@ def last_fire_time(subscription: SubscriptionDraft, before: dt.datetime) -> dt.d
     return None if last is None else as_utc(last)
 
 
+class SchedulerCompanion(Protocol):
+    """Jobs that share the digest scheduler, and so its lease (e.g. source polling)."""
+
+    async def start(self, scheduler: AsyncIOScheduler) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+    @property
+    def description(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class CatchUp:
     """What start-up does about one subscription's last fire time."""
@@ -134,8 +147,10 @@ class DigestScheduler:
         clock: Clock,
         sync_every: dt.timedelta = dt.timedelta(minutes=1),
         scheduler: AsyncIOScheduler | None = None,
+        companions: Sequence[SchedulerCompanion] = (),
     ) -> None:
         self._store = store
+        self.companions = tuple(companions)
         self._outbox = outbox
         self._grace = grace
         self._clock = clock
@@ -170,7 +185,20 @@ class DigestScheduler:
             coalesce=True,
             max_instances=1,
         )
+        for companion in self.companions:
+            try:
+                await companion.start(self.scheduler)
+            except Exception:
+                # Digests must not go down with a companion; its own sync retries later.
+                logger.exception("%s did not start", type(companion).__name__)
         return self._spawn(self._recover_and_catch_up(subscriptions))
+
+    @property
+    def description(self) -> str:
+        """`scheduler running, 2 digest(s) scheduled, 5 source(s) polled`."""
+        parts = [f"scheduler running, {self.job_count} digest(s) scheduled"]
+        parts += [companion.description for companion in self.companions]
+        return ", ".join(parts)
 
     async def _recover_and_catch_up(self, subscriptions: list[Subscription]) -> None:
         try:
@@ -187,6 +215,8 @@ class DigestScheduler:
         return task
 
     def shutdown(self) -> None:
+        for companion in self.companions:
+            companion.shutdown()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for task in self._tasks:
@@ -362,7 +392,7 @@ class DigestRunner:
         scheduler = self._make_scheduler()
         await scheduler.start()
         self._scheduler = scheduler
-        self.description = f"scheduler running, {scheduler.job_count} digest(s) scheduled"
+        self.description = scheduler.description
 
     async def _beat_forever(self) -> None:
         interval = self._lock.ttl.total_seconds() / 3

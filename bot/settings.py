@@ -10,6 +10,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from briefs.sources.models import parse_interval
+
 DEFAULT_DB_NAME = "briefbot.db"
 
 
@@ -145,3 +147,64 @@ def load_discord_settings(env_file: str | None = ".env") -> DiscordSettings:
 
 def load_digest_settings(env_file: str | None = ".env") -> DigestSettings:
     return DigestSettings(_env_file=env_file)
+
+
+class SourcesSettings(BaseSettings):
+    """Live sources: how often they are read, how politely, and when one counts as broken."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOURCES_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    # The interval of a source added without `every` (15m, 2h, 1d; at least 5m).
+    default_interval: str = "1h"
+    # A page about this bot (or mailto:), named in the User-Agent so sites can reach you.
+    contact_url: str | None = None
+    max_concurrent_fetches: int = Field(default=4, ge=1, le=64)
+    per_host_fetches: int = Field(default=2, ge=1, le=16)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    max_page_mb: float = Field(default=5.0, gt=0)
+    unhealthy_after: int = Field(default=3, ge=1, le=100)  # failures in a row
+    max_backoff: str = "1d"  # the longest wait between retries of a failing source
+    # Hosts that may be read although they resolve to private addresses (an intranet feed).
+    private_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    @field_validator("default_interval", "max_backoff")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        parse_interval(value)  # raises with the grammar's own message
+        return value
+
+    @field_validator("contact_url")
+    @classmethod
+    def _header_safe(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if any(char.isspace() or ord(char) < 32 for char in value) or not value.startswith(
+            ("http://", "https://", "mailto:")
+        ):
+            raise ValueError("the contact URL is one http(s):// or mailto: URL, without spaces")
+        return value
+
+    @field_validator("private_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+        return value
+
+    @property
+    def default_interval_s(self) -> int:
+        return parse_interval(self.default_interval)
+
+    @property
+    def max_backoff_s(self) -> int:
+        return parse_interval(self.max_backoff)
+
+    @property
+    def max_page_bytes(self) -> int:
+        return int(self.max_page_mb * 1_000_000)
+
+
+def load_sources_settings(env_file: str | None = ".env") -> SourcesSettings:
+    return SourcesSettings(_env_file=env_file)

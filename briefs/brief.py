@@ -175,9 +175,44 @@ def unique_claims(claims: Iterable[CitedClaim]) -> list[CitedClaim]:
 
 
 def evidence_newest_first(claims: Iterable[CitedClaim]) -> tuple[Evidence, ...]:
-    """Distinct citations, newest first (unknown dates last), then document, then start."""
+    """Distinct citations, one article at a time: every document's newest quote (newest
+    first, unknown dates last), then every document's second newest, and so on.
+
+    A point's first few quotes so cite as many outlets as stated it: three outlets'
+    copies of one story give three quotes from three outlets, not one outlet's every
+    sentence, even when one copy came out a day later.
+    """
     ordered = unique_claims(sorted(claims, key=newest_first_claim))
-    return tuple(c.evidence for c in ordered)
+    rounds: Counter[str] = Counter()
+    keyed: list[tuple[int, tuple[bool, int], str, int, CitedClaim]] = []
+    for cited in ordered:
+        document = cited.evidence.document
+        keyed.append(
+            (
+                rounds[document],
+                newest_first(claim_date(cited)),
+                document,
+                cited.evidence.start,
+                cited,
+            )
+        )
+        rounds[document] += 1
+    keyed.sort(key=lambda item: item[:4])
+    return tuple(item[4].evidence for item in keyed)
+
+
+def rank_outlets(claims: Iterable[CitedClaim]) -> tuple[str, ...]:
+    """Distinct outlets (the evidence's `source`), most documents first, then the most
+    recent; an outlet-less document (a file without a `source:`) is not counted."""
+    documents: dict[str, set[str]] = {}
+    latest: dict[str, tuple[bool, int]] = {}
+    for cited in sorted(claims, key=newest_first_claim):
+        outlet = (cited.evidence.source or "").strip()
+        if not outlet:
+            continue
+        documents.setdefault(outlet, set()).add(cited.evidence.document)
+        latest.setdefault(outlet, newest_first(claim_date(cited)))
+    return tuple(sorted(documents, key=lambda o: (-len(documents[o]), latest[o], o)))
 
 
 def merge_conditions(condition_lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
@@ -282,6 +317,7 @@ def build_point(
         last_seen=_latest(dates),
         evidence=evidence[:quotes],
         evidence_total=group.total if group is not None else len(evidence),
+        outlets=group.outlets if group is not None and group.outlets else rank_outlets(claims),
     )
 
 

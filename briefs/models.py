@@ -195,6 +195,9 @@ class Point(Frozen):
     last_seen: dt.date | None = None
     evidence: tuple[Evidence, ...]
     evidence_total: int = Field(default=-1, validate_default=True)
+    # Every outlet whose articles state the point, most articles first: one story
+    # carried by several outlets is one point "reported by" all of them.
+    outlets: tuple[str, ...] = ()
 
     @field_validator("evidence_total")
     @classmethod
@@ -212,6 +215,7 @@ class ClaimGroup(Frozen):
     documents: int  # distinct documents citing it
     first_seen: dt.date | None
     last_seen: dt.date | None
+    outlets: tuple[str, ...] = ()  # the documents' outlets, most documents first
 
 
 class StanceChange(Frozen):

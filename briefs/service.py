@@ -109,29 +109,44 @@ class BriefingService:
         New and changed documents are stamped as ingested at `now` (the clock's time
         when not given, timezone-aware); unchanged ones keep their stamp.
         """
-        ingested_at = as_utc(now if now is not None else self.clock())
         skipped: list[tuple[str, str]] = []
-        unchanged: list[str] = []
-        fresh: list[Document] = []
+        read: list[Document] = []
         for item in iter_input_files(paths):
             document = self._read(item, max_bytes)
             if isinstance(document, SkippedFile):
                 skipped.append((document.path, document.reason))
                 if on_skip is not None:
                     on_skip(document)
-            elif self.store.checksum_of(document.id) == document.checksum:
+            else:
+                read.append(document)
+        report = self.ingest_documents(read, now=now)
+        return report.model_copy(update={"skipped": tuple(skipped)})
+
+    def ingest_documents(
+        self, documents: Iterable[Document], *, now: dt.datetime | None = None
+    ) -> IngestReport:
+        """Analyse and save documents read elsewhere (files, web pages): new or changed
+        ones only.
+
+        A document whose id is stored with the same checksum is "unchanged", and so is a
+        second document with the id of one earlier in `documents`. New and changed ones
+        are stamped as ingested at `now` (the clock's time when not given), so the next
+        digest whose window covers `now` sees them.
+        """
+        ingested_at = as_utc(now if now is not None else self.clock())
+        fresh: dict[str, Document] = {}
+        unchanged: list[str] = []
+        for document in documents:
+            if document.id in fresh or self.store.checksum_of(document.id) == document.checksum:
                 unchanged.append(document.name)
             else:
-                fresh.append(document.model_copy(update={"ingested_at": ingested_at}))
-        ingested = self.save(self.analyzer.analyze_many(fresh)) if fresh else []
-        self._known = None
-        words = sum(len(d.text[d.body_start :].split()) for d in fresh)
-        return IngestReport(
-            ingested=tuple(ingested),
-            unchanged=tuple(unchanged),
-            skipped=tuple(skipped),
-            words=words,
-        )
+                fresh[document.id] = document.model_copy(update={"ingested_at": ingested_at})
+        new = list(fresh.values())
+        ingested = self.save(self.analyzer.analyze_many(new)) if new else []
+        if ingested:
+            self._known = None  # new actors may have been learnt: rebuild the resolver
+        words = sum(len(d.text[d.body_start :].split()) for d in new)
+        return IngestReport(ingested=tuple(ingested), unchanged=tuple(unchanged), words=words)
 
     def save(self, analyses: Iterable[Analysis]) -> list[str]:
         """Write analyses in batches; returns the names of the documents saved."""

@@ -51,6 +51,7 @@ POINT_KEYS = {
     "last_seen",
     "evidence",
     "evidence_total",
+    "outlets",  # added with live sources: every outlet stating the point
 }
 CHANGE_KEYS = {
     "proposition",
@@ -156,6 +157,9 @@ def check_point(point: dict[str, Any]) -> None:
     assert point["evidence_total"] >= len(point["evidence"])
     for item in point["evidence"]:
         check_evidence(item)
+    assert isinstance(point["outlets"], list)
+    assert all(isinstance(o, str) and o for o in point["outlets"])
+    assert len(set(point["outlets"])) == len(point["outlets"])
 
 
 def check_change(change: dict[str, Any]) -> None:
@@ -277,3 +281,19 @@ def test_matrix_and_actors_json() -> None:
             "documents": 2,
         }
     ]
+
+
+def test_a_point_lists_every_outlet_stating_it_most_documents_first() -> None:
+    """`outlets` (a key added after the first contract) names each outlet once: the one
+    with the most documents first, then the most recent; outlet-less documents add none."""
+    claims = [
+        cited("opposes", "2026-01-06", "a.txt", source="Kyiv Wire"),
+        cited("opposes", "2026-01-06", "b.txt", source="Northern Ledger"),
+        cited("opposes", "2026-01-07", "c.txt", source="Continental Post"),
+        cited("opposes", "2026-01-05", "d.txt", source="Northern Ledger"),
+        cited("opposes", "2026-01-05", "e.txt", source=None),
+    ]
+    brief = build_brief(POLAND, claims, BriefRequest(actor="poland"), topics=TOPICS)
+    (point,) = json.loads(brief_to_json(brief))["points"]
+    assert point["outlets"] == ["Northern Ledger", "Continental Post", "Kyiv Wire"]
+    assert len(point["evidence"]) == 5

@@ -298,3 +298,27 @@ async def test_a_page_that_comes_back_replaces_its_summary(
     replaced = ingest_items(briefing, [second], now=later)
     assert replaced.summary == "1 ingested, 0 unchanged, 0 skipped"
     assert briefing.store.checksum_of(first.document.id) == second.document.checksum
+
+
+def test_ingest_documents_is_the_public_way_in_for_documents_read_elsewhere(
+    service: ServiceFactory,
+) -> None:
+    """New and changed documents are analysed and stamped; repeats are unchanged; actors
+    they introduce are known to the next question at once."""
+    from briefs.sources.extract import web_document
+
+    briefing = service()
+    story = STORIES[0]
+    document = web_document(
+        "https://kyivwire.example/a", story.text, title=story.title, source=story.outlet,
+        published=story.published,
+    )  # fmt: skip
+    report = briefing.ingest_documents([document, document], now=NOW)
+    assert (report.ingested, report.unchanged) == ((document.name,), (document.name,))
+    stored = briefing.store.get_document(document.id)
+    assert stored is not None and stored.ingested_at == NOW
+    assert briefing.resolve_actor("Kosiniak-Kamysz").id == "wladyslaw-kosiniak-kamysz"
+    again = briefing.ingest_documents([document], now=NOW + dt.timedelta(hours=1))
+    assert again.ingested == () and again.unchanged == (document.name,)
+    stored = briefing.store.get_document(document.id)
+    assert stored is not None and stored.ingested_at == NOW  # unchanged keeps its stamp

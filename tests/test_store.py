@@ -718,6 +718,47 @@ def test_claim_groups_count_every_claim_and_span_their_dates(store: Store) -> No
     }
 
 
+def _one_story_three_outlets() -> list[Analysis]:
+    """Three outlets' copies of one story, each stating Poland's stance twice; the third
+    copy a day later."""
+    copies = []
+    for n, outlet in enumerate(("Kyiv Wire", "Northern Ledger", "Continental Post")):
+        lines = [f"Poland refused, {outlet} reports.", f"Poland refused again, {outlet} adds."]
+        day = dt.date(2026, 1, 7) if n == 2 else dt.date(2026, 1, 6)
+        made = analysis(
+            f"copy-{n}",
+            lines,
+            [Said("poland", line, "opposes", date=day) for line in lines],
+            published=day,
+        )
+        document = made.document.model_copy(update={"source": outlet})
+        copies.append(made.model_copy(update={"document": document}))
+    return copies
+
+
+def test_per_group_takes_one_document_at_a_time(store: Store) -> None:
+    """Three quotes of a story three outlets carried: one from each, the newest first."""
+    store.save_analyses(_one_story_three_outlets())
+
+    kept = store.cited_claims("poland", per_group=3)
+
+    assert [c.evidence.source for c in kept] == ["Continental Post", "Kyiv Wire", "Northern Ledger"]
+    assert all("again" not in c.evidence.quote for c in kept)  # each document's first
+    assert len(store.cited_claims("poland", per_group=4)) == 4
+
+
+def test_claim_groups_name_their_outlets_most_documents_first(store: Store) -> None:
+    copies = _one_story_three_outlets()
+    store.save_analyses(copies)
+    store.clone_document("copy-0", "copy-3", "copy-3.txt")  # Kyiv Wire twice
+
+    (group,) = store.claim_groups("poland")
+
+    assert group.outlets == ("Kyiv Wire", "Continental Post", "Northern Ledger")
+    since = store.claim_groups("poland", since=dt.date(2026, 1, 7))
+    assert [g.outlets for g in since] == [("Continental Post",)]
+
+
 def test_matrix_rows_can_be_capped_per_actor_and_leave_people_out(store: Store) -> None:
     """per_actor keeps each actor's newest claims; collectives_only drops people."""
     store.save_analysis(_opposing_and_supporting())

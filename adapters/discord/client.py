@@ -9,6 +9,11 @@ Digest commands also say who is asking (`Requester`): in a server, whether the m
 has Manage Channels there (`interaction.permissions`); a DM is the asker's own. Their
 answers (notices, previews) are private: `/digest` defers ephemerally, so every
 followup is seen by the asker alone, and in a DM only the asker is there.
+
+`/sources` and `sources ...` in a DM are answered by the sources desk on the event loop
+(they fetch from the web). Adding, removing and fetching need Manage Channels in a
+server channel: Discord tells bots no rights in a DM, and a DM grants none over what
+the whole bot reads.
 """
 
 from __future__ import annotations
@@ -21,9 +26,15 @@ import discord
 from discord import app_commands
 from pydantic import SecretStr
 
-from adapters.commands import Command, DigestCommand, DigestHelpCommand, Requester, parse_command
+from adapters.commands import (
+    Command,
+    Requester,
+    SourcesAdminCommand,
+    needs_requester,
+    parse_command,
+)
 from adapters.discord.slash import add_commands
-from adapters.replies import Notice, answer, to_discord
+from adapters.replies import Notice, SourcesDesk, answer_async, to_discord
 from briefs.render.discord import DiscordMessage
 from briefs.service import BriefingService
 
@@ -65,12 +76,20 @@ def bot_intents() -> discord.Intents:
 class BriefBot(discord.Client):
     """A discord.py client answering `/position`, `/who`, `/actors`, `/help` and DMs."""
 
-    def __init__(self, service: BriefingService, settings: DiscordConfig, **options: Any) -> None:
+    def __init__(
+        self,
+        service: BriefingService,
+        settings: DiscordConfig,
+        *,
+        sources: SourcesDesk | None = None,
+        **options: Any,
+    ) -> None:
         # A brief quotes articles; whatever a quote says, nobody gets pinged.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(intents=bot_intents(), **options)
         self.service = service
         self.settings = settings
+        self.sources = sources
         self.tree: app_commands.CommandTree[BriefBot] = app_commands.CommandTree(self)
         self.tree.error(self._on_command_error)
         add_commands(self.tree, self)
@@ -79,8 +98,8 @@ class BriefBot(discord.Client):
         self, command: Command, requester: Requester | None = None
     ) -> list[DiscordMessage]:
         """The messages answering a command (the engine runs in a worker thread)."""
-        reply = await asyncio.to_thread(answer, self.service, command, requester)
-        return to_discord(reply)
+        reply = await answer_async(self.service, command, requester, sources=self.sources)
+        return await asyncio.to_thread(to_discord, reply)
 
     async def respond(
         self,
@@ -94,7 +113,9 @@ class BriefBot(discord.Client):
         `private`: only the asker sees "thinking..." and the answer (digest commands).
         """
         await interaction.response.defer(thinking=True, ephemeral=private)
-        requester = interaction_requester(interaction) if needs_requester(command) else None
+        requester = (
+            interaction_requester(interaction, command) if needs_requester(command) else None
+        )
         for message in await self.render(command, requester):
             await interaction.followup.send(
                 content=message["content"],
@@ -111,7 +132,7 @@ class BriefBot(discord.Client):
             return
         try:
             command = parse_command(message.content)
-            requester = dm_requester(message) if needs_requester(command) else None
+            requester = dm_requester(message, command) if needs_requester(command) else None
             replies = await self.render(command, requester)
         except Exception:
             logger.exception("direct message %s failed", message.id)
@@ -139,33 +160,32 @@ class BriefBot(discord.Client):
             logger.exception("could not tell the user that /%s failed", _command_name(interaction))
 
 
-def needs_requester(command: Command) -> bool:
-    """Digest commands other than `digest help` act for someone, somewhere."""
-    return isinstance(command, DigestCommand) and not isinstance(command, DigestHelpCommand)
-
-
-def interaction_requester(interaction: discord.Interaction[BriefBot]) -> Requester | None:
-    """Who ran a slash command, where, and whether they may manage that channel's digests."""
+def interaction_requester(
+    interaction: discord.Interaction[BriefBot], command: Command | None = None
+) -> Requester | None:
+    """Who ran a slash command, where, and whether they may manage that channel's digests
+    (or, for `command` a sources change, the bot's sources: Manage Channels, not a DM)."""
     if interaction.channel_id is None:  # no place to post to: digest commands say so
         return None
     is_dm = isinstance(interaction.channel, discord.DMChannel)
+    dm_grants = is_dm and not isinstance(command, SourcesAdminCommand)
     return Requester(
         platform="discord",
         user_id=str(interaction.user.id),
         channel_id=str(interaction.channel_id),
         is_dm=is_dm,
-        can_manage_channel=is_dm or interaction.permissions.manage_channels,
+        can_manage_channel=dm_grants or (not is_dm and interaction.permissions.manage_channels),
     )
 
 
-def dm_requester(message: discord.Message) -> Requester:
-    """The author of a direct message, whose own the DM is."""
+def dm_requester(message: discord.Message, command: Command | None = None) -> Requester:
+    """The author of a direct message, whose own the DM is (its digests, not the sources)."""
     return Requester(
         platform="discord",
         user_id=str(message.author.id),
         channel_id=str(message.channel.id),
         is_dm=True,
-        can_manage_channel=True,
+        can_manage_channel=not isinstance(command, SourcesAdminCommand),
     )
 
 

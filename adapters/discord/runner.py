@@ -18,6 +18,7 @@ import discord
 from adapters.discord.client import BriefBot, DiscordConfig, bot_token
 from adapters.discord.digests import DiscordDigestSender
 from adapters.discord.endpoints import use_endpoints
+from adapters.replies import SourcesDesk
 from briefs.service import BriefingService
 
 logger = logging.getLogger(__name__)
@@ -27,10 +28,16 @@ class DiscordRunner:
     """Start and stop a `BriefBot` with the token and endpoints from the settings."""
 
     def __init__(
-        self, service: BriefingService, settings: DiscordConfig, **client_options: Any
+        self,
+        service: BriefingService,
+        settings: DiscordConfig,
+        *,
+        sources: SourcesDesk | None = None,
+        **client_options: Any,
     ) -> None:
         self.service = service
         self.settings = settings
+        self.sources = sources
         self.client_options = client_options  # e.g. guild_ready_timeout, passed to discord.Client
         self._bot: BriefBot | None = None
         self._task: asyncio.Task[None] | None = None
@@ -50,7 +57,7 @@ class DiscordRunner:
         if self._bot is not None:
             raise RuntimeError("the Discord runner is already started")
         use_endpoints(self.settings.api_url, self.settings.gateway_url)
-        bot = BriefBot(self.service, self.settings, **self.client_options)
+        bot = BriefBot(self.service, self.settings, sources=self.sources, **self.client_options)
         self._bot = bot
         try:
             await bot.login(bot_token(self.settings))

@@ -5,10 +5,12 @@
     /actors                                           → ActorsCommand()
     /help                                             → HelpCommand()
     /digest args:<optional>                           → parse_command("digest " + args)
+    /sources args:<optional>                          → parse_command("sources " + args)
 
 `/digest` takes the rest of the digest grammar as one string, as typed after `digest`
 in a DM (`/digest args:subscribe poland on troops at 08:00 tz Europe/Warsaw`); without
 args it shows the digest help. Its answers are ephemeral: only the asker sees them.
+`/sources` works the same way (`/sources args:add https://example.com/feed.xml every 2h`).
 
 The callbacks are closures over the bot, so the tree needs no global state. They are
 registered with the client, and reach Discord only through `sync_commands`.
@@ -39,7 +41,8 @@ CHOICE_MAX = 100  # a choice's name and value: at most 100 characters each
 
 
 def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> None:
-    """Register /position, /who, /actors, /help and /digest on `tree`, answered by `bot`."""
+    """Register /position, /who, /actors, /help, /digest and /sources on `tree`, answered by
+    `bot`."""
 
     @tree.command(name="position", description="An actor's position, with the quotes that show it")
     @app_commands.describe(
@@ -81,3 +84,10 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
     )
     async def digest(interaction: discord.Interaction[BriefBot], args: str = "") -> None:
         await bot.respond(interaction, parse_command(args, command="/digest"), private=True)
+
+    @tree.command(name="sources", description="The feeds and pages I read: list, add, remove")
+    @app_commands.describe(
+        args="list | add https://example.com/feed.xml every 2h | remove 3 | fetch 3 | help"
+    )
+    async def sources(interaction: discord.Interaction[BriefBot], args: str = "") -> None:
+        await bot.respond(interaction, parse_command(args, command="/sources"), private=True)

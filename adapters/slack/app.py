@@ -7,8 +7,11 @@ so Slack's 3-second limit never waits on the engine.
 
 Private replies (notices, digest previews: `is_private`) go only to the asker: an
 ephemeral response to a slash command, chat.postEphemeral for a mention, and the DM
-itself for a direct message. Digest commands also learn who is asking
-(`requesters`): users.info for admin rights and time zone, and the allow-list.
+itself for a direct message. Digest commands and the sources commands that change
+what briefbot reads also learn who is asking (`requesters`): users.info for admin
+rights and time zone, and the allow-list. Sources commands are answered by the
+`sources` desk on the event loop (they fetch from the web); `/sources list` and the
+rest of the grammar need nothing more.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.commands import Command, Requester, parse_command
-from adapters.replies import Notice, answer, is_private, to_slack
+from adapters.replies import Notice, SourcesDesk, answer_async, is_private, to_slack
 from adapters.slack.inflight import InFlight
 from adapters.slack.posting import SlackPoster, retry_handlers
 from adapters.slack.requesters import DigestAdmins, SlackRequesters, is_dm_channel
@@ -35,7 +38,7 @@ from briefs.service import BriefingService
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("/position", "/who", "/actors", "/digest")
+COMMANDS = ("/position", "/who", "/actors", "/digest", "/sources")
 CATCH_ALL = "/briefbot"  # `/briefbot position poland`: the whole text is a command
 FAILURE_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -86,11 +89,15 @@ def web_client(settings: SlackConfig) -> AsyncWebClient:
 
 
 def build_slack_app(
-    service: BriefingService, settings: SlackConfig, admins: DigestAdmins | None = None
+    service: BriefingService,
+    settings: SlackConfig,
+    admins: DigestAdmins | None = None,
+    sources: SourcesDesk | None = None,
 ) -> AsyncApp:
     """The Bolt app with every listener registered; credentials come only from `settings`.
 
-    `admins` is the allow-list of people who may manage any channel's digests.
+    `admins` is the allow-list of people who may manage any channel's digests (and the
+    sources); `sources` answers the sources commands (without it they say so).
     """
     if settings.app_token is None and settings.signing_secret is None:
         raise ValueError("Slack over HTTP needs a signing secret to verify requests")
@@ -109,7 +116,8 @@ def build_slack_app(
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
     )
-    register(app, service, SlackPoster(client), in_flight(app), SlackRequesters(client, admins))
+    people = SlackRequesters(client, admins)
+    register(app, service, SlackPoster(client), in_flight(app), people, sources)
     return app
 
 
@@ -152,6 +160,7 @@ def register(
     poster: SlackPoster,
     work: InFlight,
     people: SlackRequesters,
+    sources: SourcesDesk | None = None,
 ) -> None:
     """Attach the listeners. Closures, because Bolt injects arguments by parameter name."""
 
@@ -168,7 +177,7 @@ def register(
                 channel_id=channel,
                 is_dm=is_dm_channel(channel, command.get("channel_name")),
             )
-            messages, private = await reply_to(service, parsed, requester)
+            messages, private = await reply_to(service, parsed, requester, sources)
             # A notice (help, unknown actor) or a preview is only for the asker.
             await poster.respond(command["response_url"], messages, in_channel=not private)
 
@@ -182,7 +191,7 @@ def register(
             requester = await people.requester(
                 parsed, user_id=event["user"], channel_id=event["channel"], is_dm=True
             )
-            messages, _ = await reply_to(service, parsed, requester)
+            messages, _ = await reply_to(service, parsed, requester, sources)
             # In a DM only the asker reads the answer, private or not.
             await poster.post(event["channel"], messages, thread_ts=event.get("thread_ts"))
 
@@ -194,7 +203,7 @@ def register(
             requester = await people.requester(
                 parsed, user_id=event["user"], channel_id=event["channel"], is_dm=False
             )
-            messages, private = await reply_to(service, parsed, requester)
+            messages, private = await reply_to(service, parsed, requester, sources)
             thread = event.get("thread_ts") or event["ts"]
             only_for = event["user"] if private else None
             await poster.post(event["channel"], messages, thread_ts=thread, only_for=only_for)
@@ -217,20 +226,21 @@ def from_person(event: dict[str, Any]) -> bool:
 
 
 async def reply_to(
-    service: BriefingService, command: Command, requester: Requester | None = None
+    service: BriefingService,
+    command: Command,
+    requester: Requester | None = None,
+    sources: SourcesDesk | None = None,
 ) -> tuple[list[SlackMessage], bool]:
-    """The rendered reply, and whether only the asker may see it; computed off the event loop."""
+    """The rendered reply, and whether only the asker may see it.
+
+    The engine and the layout run off the event loop; a sources command runs on it (its
+    fetches are async) and only its rendering moves off.
+    """
     try:
-        return await asyncio.to_thread(_render, service, command, requester)
+        reply = await answer_async(service, command, requester, sources=sources)
+        return await asyncio.to_thread(to_slack, reply), is_private(reply)
     except Exception:
         # answer() turns every engine error into words; anything else is a bug, and the
         # user still hears back rather than waiting on silence.
         logger.exception("answering a %s command failed", command.kind)
         return to_slack(Notice(text=FAILURE_TEXT, error=True)), True
-
-
-def _render(
-    service: BriefingService, command: Command, requester: Requester | None
-) -> tuple[list[SlackMessage], bool]:
-    reply = answer(service, command, requester)
-    return to_slack(reply), is_private(reply)

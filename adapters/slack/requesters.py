@@ -8,7 +8,11 @@ which `bot.settings.DigestSettings` provides). A DM digest is the asker's own an
 needs nothing. users.info also tells the person's time zone, which a subscription
 takes when none is given.
 
-Only digest commands need this; briefs are answered without the extra call.
+The sources commands that change what briefbot reads (add, remove, fetch) need the
+same rights, without the DM shortcut: sources are the whole bot's, so an admin or
+someone on the list may manage them anywhere, DMs included, and nobody else anywhere.
+
+Only these commands need this; briefs are answered without the extra call.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.commands import Command, DigestCommand, DigestHelpCommand, Requester
+from adapters.commands import Command, Requester, SourcesAdminCommand, needs_requester
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +33,6 @@ class DigestAdmins(Protocol):
     """The allow-list of people who may manage any channel's digests (DIGEST_SLACK_ADMINS)."""
 
     def is_slack_admin(self, user_id: str) -> bool: ...
-
-
-def needs_requester(command: Command) -> bool:
-    """Digest commands other than `digest help` act for someone, somewhere."""
-    return isinstance(command, DigestCommand) and not isinstance(command, DigestHelpCommand)
 
 
 def is_dm_channel(channel_id: str, channel_name: str | None = None) -> bool:
@@ -58,12 +57,14 @@ class SlackRequesters:
         listed = self._admins is not None and self._admins.is_slack_admin(user_id)
         admin = bool(profile.get("is_admin") or profile.get("is_owner"))
         zone = profile.get("tz")
+        # A DM digest is its owner's; a source is everyone's, so a DM grants nothing.
+        dm_grants = is_dm and not isinstance(command, SourcesAdminCommand)
         return Requester(
             platform="slack",
             user_id=user_id,
             channel_id=channel_id,
             is_dm=is_dm,
-            can_manage_channel=is_dm or listed or admin,
+            can_manage_channel=dm_grants or listed or admin,
             timezone=zone if isinstance(zone, str) and zone else None,
         )
 

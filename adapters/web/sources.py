@@ -1,17 +1,20 @@
-"""Live sources, end to end: probe a URL, poll a feed, read its new entries into items.
+"""Live sources, end to end: probe a URL, poll a feed or a page, read entries into items.
 
-This is the API the `sources add|list|remove|fetch` grammar and the scheduler's polling
-build on; it holds no state. The caller keeps, per source: its URL, the `Validators` of
-the last poll (for a conditional GET), `retry_after_s`/`error` for backoff and display,
-and the `url_key`s (and `content_key`s) of the items already stored. A poll:
+This is the stateless API that `adapters.web.poller.SourcePoller` (the scheduler's polls
+and `sources fetch`) and `adapters.sources.SourceDesk` (`sources add`) build on. The
+caller keeps, per source: its URL, the `Validators` of the last poll (for a conditional
+GET), `retry_after_s`/`error` for backoff and display, and the `url_key`s (and
+`content_key`s) of the items already stored. A poll:
 
     poll = await poll_feed(fetcher, source.url, validators=source.validators, seen=keys)
     if poll.not_modified or poll.error: ...         # nothing new, or say why
     items = await read_entries(fetcher, poll.new_entries, today=..., feed_title=...)
     report = ingest_items(service, items, now=...)  # analyse and store new documents
 
+and for a source that is one article page, `poll_page` (conditional too).
+
 Nothing here raises for bad input: failures come back as `error` fields and
-`SkippedItem`s with one-line reasons.
+`SkippedItem`s with one-line reasons (`transient` when reading again may help).
 """
 
 from __future__ import annotations
@@ -82,6 +85,29 @@ class FeedPoll(Frozen):
     @property
     def retry_after_s(self) -> float | None:
         return self.fetch.retry_after_s
+
+
+class PagePoll(Frozen):
+    """One poll of an article page: the fetch, and the item read from it (None: a 304)."""
+
+    url: str
+    fetch: FetchResult
+    item: WebItem | SkippedItem | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.fetch.not_modified
+
+    @property
+    def error(self) -> str | None:
+        """Why the page gave nothing, in one sentence (None when it worked)."""
+        if self.fetch.error is not None:
+            return self.fetch.error
+        return self.item.reason if isinstance(self.item, SkippedItem) else None
+
+    @property
+    def validators(self) -> Validators:
+        return self.fetch.validators
 
 
 class SourceProbe(Frozen):
@@ -190,8 +216,10 @@ async def read_entry(
             ),
             entry.link,
         )
+    # A page that did not load may load next time; a page read and refused will not.
+    transient = result.error is not None and not result.permanent
     if isinstance(article, WrongLanguage) or not options.summary_fallback:
-        return SkippedItem(url=entry.link, reason=article.reason)
+        return SkippedItem(url=entry.link, reason=article.reason, transient=transient)
     reason = article.reason
     return _item(
         lambda: item_from_summary(
@@ -202,6 +230,7 @@ async def read_entry(
             languages=options.languages,
         ),
         entry.link,
+        transient=transient,
     )
 
 
@@ -213,13 +242,36 @@ async def read_page(
     options: ReadOptions | None = None,
 ) -> WebItem | SkippedItem:
     """One article page (a source that is a page, not a feed)."""
+    poll = await poll_page(fetcher, url, today=today, options=options)
+    assert poll.item is not None  # without validators there is no "not modified"
+    return poll.item
+
+
+async def poll_page(
+    fetcher: Fetcher,
+    url: str,
+    *,
+    today: dt.date,
+    validators: Validators | None = None,
+    options: ReadOptions | None = None,
+) -> PagePoll:
+    """Fetch an article page (conditionally when `validators` are given) and read it.
+
+    `item` is None only when the page was not modified; otherwise it is the article, or
+    why there is none (a failed fetch is a transient SkippedItem unless it is permanent).
+    """
     options = options or ReadOptions()
-    result = await fetcher.fetch(url)
+    result = await fetcher.fetch(url, validators)
+    if result.not_modified:
+        return PagePoll(url=url, fetch=result)
     article = await _article(result, today=today, options=options)
     if isinstance(article, SkippedFile):
-        return SkippedItem(url=url, reason=article.reason)
+        transient = result.error is not None and not result.permanent
+        skipped = SkippedItem(url=url, reason=article.reason, transient=transient)
+        return PagePoll(url=url, fetch=result, item=skipped)
     found = article
-    return _item(lambda: item_from_article(found, source=options.source), url)
+    item = _item(lambda: item_from_article(found, source=options.source), url)
+    return PagePoll(url=url, fetch=result, item=item)
 
 
 async def _article(
@@ -248,11 +300,13 @@ async def _article(
         return skipped
 
 
-def _item(build: Callable[[], WebItem], url: str) -> WebItem | SkippedItem:
+def _item(
+    build: Callable[[], WebItem], url: str, *, transient: bool = False
+) -> WebItem | SkippedItem:
     try:
         return build()
     except SkippedFile as skipped:
-        return SkippedItem(url=url, reason=skipped.reason)
+        return SkippedItem(url=url, reason=skipped.reason, transient=transient)
 
 
 def _unseen(entries: Iterable[FeedEntry], seen: Collection[str]) -> tuple[FeedEntry, ...]:

@@ -49,6 +49,12 @@ def seen_text(first: dt.date | None, last: dt.date | None) -> str | None:
     return ", ".join(parts) or None
 
 
+def reported_by(point: Point) -> bool:
+    """Whether a point names its outlets: only with several, since each quote already names
+    its own (one story carried by three outlets reads "Reported by: A, B, C")."""
+    return len(point.outlets) > 1
+
+
 def one_line(quote: str) -> str:
     """A quote with its line breaks turned into spaces, for one-line table cells.
 

@@ -50,6 +50,7 @@ from briefs.render import (
     more_bound,
     more_line,
     paginate,
+    reported_by,
     seen_sentence,
     shown_conditions,
 )
@@ -219,11 +220,14 @@ def point_head(point: Point) -> str:
 
 
 def point_fields(point: Point) -> list[dict[str, Any]]:
-    """Speakers and when the point was seen, side by side."""
+    """Speakers, outlets and when the point was seen, side by side."""
     fields = []
     if point.speakers:
         speakers = join_within([escape(s) for s in point.speakers], DISCORD_FIELD_VALUE_MAX)
         fields.append(field("Speakers", speakers, inline=True))
+    if reported_by(point):
+        outlets = join_within([escape(o) for o in point.outlets], DISCORD_FIELD_VALUE_MAX)
+        fields.append(field("Reported by", outlets, inline=True))
     seen = seen_sentence(point.first_seen, point.last_seen)
     if seen:
         fields.append(field("Dates", seen, inline=True))

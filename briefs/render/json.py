@@ -70,6 +70,7 @@ def point_json(point: Point) -> JsonObject:
         "last_seen": date_text(point.last_seen),
         "evidence": [evidence_json(e) for e in point.evidence],
         "evidence_total": point.evidence_total,
+        "outlets": list(point.outlets),
     }
 
 

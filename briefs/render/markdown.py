@@ -25,6 +25,7 @@ from briefs.render import (
     attribution_parts,
     date_text,
     one_line,
+    reported_by,
     seen_text,
     source_parts,
 )
@@ -77,6 +78,8 @@ def point_block(number: int, point: Point, name: str) -> list[str]:
         details.append("- **Conditions:** " + "; ".join(escape(c) for c in point.conditions))
     if point.speakers:
         details.append("- **Speakers:** " + ", ".join(escape(s) for s in point.speakers))
+    if reported_by(point):
+        details.append("- **Reported by:** " + ", ".join(escape(o) for o in point.outlets))
     seen = seen_text(point.first_seen, point.last_seen)
     if seen:
         details.append(f"- {seen[0].upper() + seen[1:]}")

@@ -60,6 +60,7 @@ from briefs.render import (
     more_line,
     more_text,
     paginate,
+    reported_by,
     seen_sentence,
     shown_conditions,
     source_parts,
@@ -368,6 +369,9 @@ def point_head(point: Point, name: str) -> str:
         lines.append("*Conditions:* " + join_within(escaped, _LIST_MAX, "; "))
     if point.speakers:
         lines.append("*Speakers:* " + join_within([escape(s) for s in point.speakers], _LIST_MAX))
+    if reported_by(point):
+        outlets = [escape(o) for o in point.outlets]
+        lines.append("*Reported by:* " + join_within(outlets, _LIST_MAX))
     seen = seen_sentence(point.first_seen, point.last_seen)
     if seen:
         lines.append(f"_{seen}_")

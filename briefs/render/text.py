@@ -27,6 +27,7 @@ from briefs.render import (
     attribution_parts,
     date_text,
     one_line,
+    reported_by,
     seen_text,
     source_parts,
 )
@@ -64,6 +65,8 @@ def point_lines(number: int, point: Point, name: str) -> list[str]:
         lines.append(INDENT + "Conditions: " + "; ".join(point.conditions))
     if point.speakers:
         lines.append(INDENT + "Speakers: " + ", ".join(point.speakers))
+    if reported_by(point):
+        lines.append(INDENT + "Reported by: " + ", ".join(point.outlets))
     seen = seen_text(point.first_seen, point.last_seen)
     if seen:
         lines.append(INDENT + seen[0].upper() + seen[1:])

@@ -100,6 +100,11 @@ def url_key(url: str) -> str:
     return _digest(f"{host}{rest}")
 
 
+def site_of(url: str) -> str:
+    """The URL's host, IDNA-encoded and lowercased, without `www.` ("" when there is none)."""
+    return _site(url)
+
+
 def same_site(first: str, second: str) -> bool:
     """Whether two URLs are on the same host (ignoring `www.`)."""
     return _site(first) == _site(second) and _site(first) != ""
@@ -277,9 +282,14 @@ class StoryClusterer:
     ) -> StoryClusterer:
         """A clusterer holding stored (doc_id, fingerprint bytes, cluster_id) rows."""
         clusterer = cls(threshold=threshold)
-        for doc_id, data, cluster_id in rows:
-            clusterer._insert(doc_id, StoryFingerprint.from_bytes(data), cluster_id)
+        clusterer.load(rows)
         return clusterer
+
+    def load(self, rows: Iterable[tuple[str, bytes, str]]) -> None:
+        """Take in stored (doc_id, fingerprint bytes, cluster_id) rows as they are: no
+        re-clustering, so the ids given once never change. A known doc_id is replaced."""
+        for doc_id, data, cluster_id in rows:
+            self._insert(doc_id, StoryFingerprint.from_bytes(data), cluster_id)
 
     def __len__(self) -> int:
         return self._size

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from briefs.documents import DEFAULT_MAX_BYTES
 from briefs.errors import SkippedFile
-from briefs.models import Document, Frozen, as_utc
+from briefs.models import Document, Frozen
 from briefs.service import BriefingService, IngestReport
 from briefs.sources.dedupe import ItemIdentity, canonical_url, item_identity
 from briefs.sources.extract import (
@@ -53,10 +53,15 @@ class WebItem(Frozen):
 
 
 class SkippedItem(Frozen):
-    """An entry or page that gave no document, with a one-line reason."""
+    """An entry or page that gave no document, with a one-line reason.
+
+    `transient`: the reason may pass (the page did not load, and no summary could stand
+    in), so a poller reads it again later; otherwise (not English, no article) never.
+    """
 
     url: str
     reason: str
+    transient: bool = False
 
 
 def source_name(
@@ -151,26 +156,12 @@ def ingest_items(
     skipped items are reported with their reasons. New and changed documents are stamped
     as ingested at `now` (the service's clock when not given).
     """
-    ingested_at = as_utc(now if now is not None else service.clock())
-    fresh: dict[str, Document] = {}
-    unchanged: list[str] = []
+    documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     for item in items:
         if isinstance(item, SkippedItem):
             skipped.append((item.url, item.reason))
-            continue
-        document = item.document
-        if document.id in fresh or service.store.checksum_of(document.id) == document.checksum:
-            unchanged.append(document.name)
         else:
-            fresh[document.id] = document.model_copy(update={"ingested_at": ingested_at})
-    documents = list(fresh.values())
-    saved = service.save(service.analyzer.analyze_many(documents)) if documents else []
-    if saved:
-        # New actors may have been learnt; the service caches its resolver until an
-        # ingest (BriefingService.ingest resets the same cache).
-        service._known = None
-    words = sum(len(d.text[d.body_start :].split()) for d in documents)
-    return IngestReport(
-        ingested=tuple(saved), unchanged=tuple(unchanged), skipped=tuple(skipped), words=words
-    )
+            documents.append(item.document)
+    report = service.ingest_documents(documents, now=now)
+    return report.model_copy(update={"skipped": tuple(skipped)})

@@ -273,39 +273,37 @@ class Store:
         if not include_context:
             query = query.where(claims.c.kind == "stance")
         if per_group is not None:
-            query = _newest_per_partition(query, (claims.c.proposition, claims.c.stance), per_group)
+            kept = _first_per_group_by_document(query, per_group)
+            query = query.where(claims.c.id.in_(kept))
         with self._reading(f"read the claims of {actor_id!r}") as conn:
             # Built while streaming: each row is freed as soon as it is used.
             return [_cited_claim_from_row(row) for row in conn.execute(query)]
 
     def claim_groups(self, actor_id: str, *, since: dt.date | None = None) -> list[ClaimGroup]:
-        """Counts and dates of an actor's stance claims per (proposition, stance)."""
+        """Counts, dates and outlets of an actor's stance claims per (proposition, stance).
+
+        One query, grouped by outlet too (a document has one outlet, so its distinct
+        documents add up), folded per (proposition, stance) here.
+        """
         query = (
             select(
                 claims.c.proposition,
                 claims.c.stance,
+                documents.c.source,
                 func.count(),
                 func.count(distinct(claims.c.doc_id)),
                 func.min(claims.c.date),
                 func.max(claims.c.date),
             )
+            .join_from(claims, documents, claims.c.doc_id == documents.c.id)
             .where(claims.c.actor_id == actor_id, claims.c.kind == "stance")
-            .group_by(claims.c.proposition, claims.c.stance)
+            .group_by(claims.c.proposition, claims.c.stance, documents.c.source)
         )
         if since is not None:
             query = query.where(claims.c.date >= since)
         with self._reading(f"count the claims of {actor_id!r}") as conn:
-            return [
-                ClaimGroup(
-                    proposition=proposition,
-                    stance=stance,
-                    total=total,
-                    documents=documents_,
-                    first_seen=first,
-                    last_seen=last,
-                )
-                for proposition, stance, total, documents_, first, last in conn.execute(query)
-            ]
+            rows = conn.execute(query).all()
+        return _claim_groups(rows)
 
     def cited_claims_for_propositions(
         self,
@@ -829,6 +827,36 @@ def _cited_claims_query(since: dt.date | None) -> Select[Any]:
     return query
 
 
+def _claim_groups(rows: Sequence[_AnyRow]) -> list[ClaimGroup]:
+    """(proposition, stance, outlet, claims, documents, first, last) rows, per outlet, folded
+    into one group each; outlets most documents first, then the most recent, then by name."""
+    folded: dict[tuple[str, str], list[_AnyRow]] = {}
+    for row in rows:
+        folded.setdefault((row[0], row[1]), []).append(row)
+    groups = []
+    for (proposition, stance), parts in folded.items():
+        named = [p for p in parts if p[2] is not None and p[2].strip()]
+        named.sort(key=lambda p: (-p[4], *_newest_date_first(p[6]), p[2]))
+        firsts = [p[5] for p in parts if p[5] is not None]
+        lasts = [p[6] for p in parts if p[6] is not None]
+        groups.append(
+            ClaimGroup(
+                proposition=proposition,
+                stance=stance,
+                total=sum(p[3] for p in parts),
+                documents=sum(p[4] for p in parts),
+                first_seen=min(firsts, default=None),
+                last_seen=max(lasts, default=None),
+                outlets=tuple(p[2] for p in named),
+            )
+        )
+    return groups
+
+
+def _newest_date_first(day: dt.date | None) -> tuple[bool, int]:
+    return (day is None, -day.toordinal() if day else 0)
+
+
 def _newest_first(columns: ReadOnlyColumnCollection[str, Any]) -> tuple[Any, ...]:
     """The evidence order: newest first, unknown dates last, then document and position."""
     return (columns.date.desc().nulls_last(), columns.name, columns.start)
@@ -854,6 +882,51 @@ def _newest_per_partition(
     ranked = query.add_columns(rank).order_by(None).subquery()
     kept = [c for c in ranked.c if c.key != "newest_rank"]
     return select(*kept).where(ranked.c.newest_rank <= limit).order_by(*_newest_first(ranked.c))
+
+
+def _first_per_group_by_document(query: Select[Any], limit: int) -> Select[Any]:
+    """The ids of the first `limit` claims of each (proposition, stance) among `query`'s,
+    taken one article at a time: every document's newest claim (newest first), then every
+    document's second newest, and so on. A point's few quotes so cite as many outlets as
+    stated it (three outlets' copies of one story: three quotes, three outlets) rather
+    than one outlet's every sentence; `briefs.brief.evidence_newest_first` orders them
+    the same way.
+
+    Two windows, one per subquery (a window cannot read another in the same SELECT),
+    over narrow rows: only the kept ids go back to the full query.
+    """
+    group = (claims.c.proposition, claims.c.stance)
+    in_document = (
+        func.row_number()
+        .over(
+            partition_by=[*group, claims.c.doc_id],
+            order_by=(claims.c.date.desc().nulls_last(), claims.c.start, claims.c.id),
+        )
+        .label("document_round")
+    )
+    narrow = (
+        query.with_only_columns(
+            claims.c.id, *group, claims.c.date, documents.c.name, claims.c.start, in_document
+        )
+        .order_by(None)
+        .subquery()
+    )
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=[narrow.c.proposition, narrow.c.stance],
+            order_by=(
+                narrow.c.document_round,
+                narrow.c.date.desc().nulls_last(),
+                narrow.c.name,
+                narrow.c.start,
+                narrow.c.id,
+            ),
+        )
+        .label("group_rank")
+    )
+    ranked = select(narrow.c.id, rank).subquery()
+    return select(ranked.c.id).where(ranked.c.group_rank <= limit)
 
 
 def _stance_claims_with_actors() -> Select[Any]:

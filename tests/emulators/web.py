@@ -31,8 +31,10 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from aiohttp import web
+from multidict import MultiDict, MultiDictProxy, MultiMapping
 
 
 @dataclass(frozen=True)
@@ -500,7 +502,9 @@ class FakeWeb:
 
     `put(path, body, ...)` serves a resource, `swap(path, body)` changes it (new ETag and
     Last-Modified, so a conditional re-poll sees the change), `generate(prefix, fn)` serves
-    computed pages under a prefix. `install_bad_cases()` adds the catalogue in BAD_CASES.
+    computed pages under a prefix, `alias(path, target)` answers a path as another would
+    (a fault route or a bad case) until `alias(path, None)`. `install_bad_cases()` adds
+    the catalogue in BAD_CASES.
     Fixed fault routes, whatever is installed:
 
         /status/<code>     that status; 429 and 503 carry Retry-After (?retry_after=N,
@@ -524,6 +528,7 @@ class FakeWeb:
     now: dt.datetime = BASE_LAST_MODIFIED
     requests: list[Recorded] = field(default_factory=list)
     resources: dict[str, Resource] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # path -> what it answers as
     streamed: dict[str, int] = field(default_factory=dict)  # bytes written per stream route
     in_flight: int = 0
     max_in_flight: int = 0
@@ -590,6 +595,14 @@ class FakeWeb:
         """Serve `make(rest_of_path)` for every path under `prefix` (None: a 404)."""
         self._generators.append((prefix, make))
 
+    def alias(self, path: str, target: str | None) -> None:
+        """Answer `path` as `target` ("/status/500", "/slow?s=5", "/feeds/broken.xml") would
+        be answered, until `alias(path, None)`: a working source breaks, then is fixed."""
+        if target is None:
+            self.aliases.pop(path, None)
+        else:
+            self.aliases[path] = target
+
     def calls(self, path: str) -> list[Recorded]:
         return [r for r in self.requests if r.path == path]
 
@@ -627,8 +640,8 @@ class FakeWeb:
             )
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
-        path = request.path
-        fault = await self._fault(request)
+        path, query = self._route(request)
+        fault = await self._fault(request, path, query)
         if fault is not None:
             return fault
         resource = self.resources.get(path)
@@ -654,8 +667,17 @@ class FakeWeb:
         headers["Content-Type"] = resource.content_type
         return web.Response(status=resource.status, body=body, headers=headers)
 
-    async def _fault(self, request: web.Request) -> web.StreamResponse | None:
-        path, query = request.path, request.query
+    def _route(self, request: web.Request) -> tuple[str, MultiMapping[str]]:
+        """The path and query to answer: an alias's target, else the request's own."""
+        target = self.aliases.get(request.path)
+        if target is None:
+            return request.path, request.query
+        parts = urlsplit(target)
+        return parts.path, MultiDictProxy(MultiDict(parse_qsl(parts.query)))
+
+    async def _fault(
+        self, request: web.Request, path: str, query: MultiMapping[str]
+    ) -> web.StreamResponse | None:
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[-1])
             headers: dict[str, str] = {}
