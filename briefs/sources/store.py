@@ -20,17 +20,13 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, Final
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Boolean,
     Column,
     Connection,
-    Engine,
     Executable,
     Index,
     Integer,
@@ -50,13 +46,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from briefs.errors import StoreError
 from briefs.sources.models import ITEM_RETRIES, Source, SourceDraft, SourceItem
-from briefs.store import Store
-from briefs.store.repository import write_transaction
 from briefs.store.schema import UtcDateTime
+from briefs.store.tables import TablesBeside
 
 TEXT_MAX: Final = 500  # errors and results keep their start: enough for `sources list`
 _IN_CHUNK: Final = 500  # keeps IN (...) lists well below SQLite's parameter limit
@@ -119,41 +114,11 @@ class DuplicateSource(StoreError):
         self.existing = existing
 
 
-_SHARED: WeakKeyDictionary[Store, SourceStore] = WeakKeyDictionary()
-_SHARED_LOCK = threading.Lock()
-
-
-class SourceStore:
+class SourceStore(TablesBeside):
     """Sources and source items over a SQLAlchemy engine (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @classmethod
-    def for_store(cls, store: Store) -> SourceStore:
-        """The one SourceStore over `store`'s engine, its tables created on first use."""
-        with _SHARED_LOCK:
-            shared = _SHARED.get(store)
-            if shared is None:
-                shared = cls(store.engine)
-                shared.create_schema()
-                _SHARED[store] = shared
-            return shared
-
-    @property
-    def engine(self) -> Engine:
-        return self._engine
-
-    def create_schema(self) -> None:
-        """Create the source tables if missing; safe to repeat."""
-        try:
-            with self._writing("create the source tables") as conn:
-                metadata.create_all(conn)
-        except StoreError:
-            # Two processes starting together on PostgreSQL can both see a table
-            # missing; the loser's CREATE fails, and on a second look it exists.
-            with self._writing("create the source tables") as conn:
-                metadata.create_all(conn)
+    metadata = metadata
+    tables_name = "the source tables"
 
     # --- sources --------------------------------------------------------------------
 
@@ -412,31 +377,6 @@ class SourceStore:
         )
         with self._reading("read a story") as conn:
             return [_item(row) for row in conn.execute(query)]
-
-    # --- plumbing ---------------------------------------------------------------------
-
-    @contextmanager
-    def _reading(self, action: str) -> Iterator[Connection]:
-        with _errors(action, self._engine), self._engine.connect() as conn:
-            yield conn
-
-    @contextmanager
-    def _writing(self, action: str) -> Iterator[Connection]:
-        with _errors(action, self._engine), write_transaction(self._engine) as conn:
-            yield conn
-
-
-@contextmanager
-def _errors(action: str, engine: Engine) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise StoreError(
-            f"Cannot {action} in the database at {where}: "
-            f"{reason[0].rstrip('.') if reason else type(exc).__name__}."
-        ) from exc
 
 
 def _item_count(source_id: int) -> Any:

@@ -11,11 +11,8 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
-import threading
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from typing import Any, Final
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Boolean,
@@ -40,12 +37,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
-from briefs.errors import StoreError
 from briefs.store import Store
-from briefs.store.repository import write_transaction
 from briefs.store.schema import UtcDateTime
+from briefs.store.tables import TablesBeside
 from briefs.subscriptions.models import (
     Destination,
     DigestRun,
@@ -102,45 +97,11 @@ digest_outbox = Table(
 )
 
 
-_SHARED: WeakKeyDictionary[Store, SubscriptionStore] = WeakKeyDictionary()
-_SHARED_LOCK = threading.Lock()
-
-
-class SubscriptionStore:
+class SubscriptionStore(TablesBeside):
     """Subscriptions and digest runs over a SQLAlchemy engine (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @classmethod
-    def for_store(cls, store: Store) -> SubscriptionStore:
-        """The one SubscriptionStore over `store`'s engine, its tables created on first use.
-
-        Chat answers run in worker threads and each needs the store; the tables are
-        created once per Store, not once per message.
-        """
-        with _SHARED_LOCK:
-            shared = _SHARED.get(store)
-            if shared is None:
-                shared = cls(engine_of(store))
-                shared.create_schema()
-                _SHARED[store] = shared
-            return shared
-
-    @property
-    def engine(self) -> Engine:
-        return self._engine
-
-    def create_schema(self) -> None:
-        """Create the subscription and outbox tables if missing; safe to repeat."""
-        try:
-            with self._writing("create the digest tables") as conn:
-                metadata.create_all(conn)
-        except StoreError:
-            # Two processes starting together on PostgreSQL can both see a table
-            # missing; the loser's CREATE fails, and on a second look it exists.
-            with self._writing("create the digest tables") as conn:
-                metadata.create_all(conn)
+    metadata = metadata
+    tables_name = "the digest tables"
 
     # --- subscriptions --------------------------------------------------------------
 
@@ -364,33 +325,10 @@ class SubscriptionStore:
         with self._writing("finish a digest run") as conn:
             conn.execute(statement)
 
-    @contextmanager
-    def _reading(self, action: str) -> Iterator[Connection]:
-        with _errors(action, self._engine), self._engine.connect() as conn:
-            yield conn
-
-    @contextmanager
-    def _writing(self, action: str) -> Iterator[Connection]:
-        with _errors(action, self._engine), write_transaction(self._engine) as conn:
-            yield conn
-
 
 def engine_of(store: Store) -> Engine:
     """The Store's engine, shared so both see one database with the same settings."""
     return store.engine
-
-
-@contextmanager
-def _errors(action: str, engine: Engine) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise StoreError(
-            f"Cannot {action} in the database at {where}: "
-            f"{reason[0].rstrip('.') if reason else type(exc).__name__}."
-        ) from exc
 
 
 def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Executable:
