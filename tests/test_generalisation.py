@@ -115,3 +115,27 @@ def test_the_topic_named_first_in_the_clause_wins(
     """Supporting a mission is a supporting role; sending troops to support one is troops."""
     analysis: Analysis = analyze_text(sentence)
     assert {c.proposition for c in analysis.claims if c.actor_id == actor} == {proposition}
+
+
+def test_a_frame_in_another_clause_does_not_speak_for_a_different_actor(analyze_text) -> None:
+    """ "Croatia has ruled it out, while Slovenia said …": Slovenia did not say Croatia's part."""
+    analysis: Analysis = analyze_text(
+        "Croatia has ruled out sending troops, while Slovenia said it was still assessing the "
+        "request."
+    )
+    by_actor = {c.actor_id: c for c in analysis.claims if c.proposition == TROOPS}
+    assert by_actor["croatia"].stance == "opposes" and by_actor["croatia"].speaker is None
+    assert by_actor["slovenia"].stance == "conditional"
+
+
+def test_its_minister_is_not_another_countrys_minister(analyze_text) -> None:
+    """ "its foreign minister said" after a Greek minister: not the Greek one."""
+    analysis: Analysis = analyze_text(
+        "Greek Prime Minister Kyriakos Mitsotakis said Athens had no plans to deploy troops to "
+        "Ukraine.\n\nLatvia would be ready to contribute soldiers, provided the mission has a "
+        "clear mandate, its foreign minister said."
+    )
+    latvia = next(c for c in analysis.claims if c.actor_id == "latvia")
+    assert latvia.stance == "supports"
+    assert latvia.speaker_id is None and latvia.speaker == "its foreign minister"
+    assert latvia.conditions == ("provided the mission has a clear mandate",)

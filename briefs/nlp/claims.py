@@ -82,6 +82,7 @@ class _Clause:
     from_speaker: bool
     region: list[Token]
     frame_text: str
+    speaker: Speaker | None  # the sentence's speaker, when it voiced this clause
 
 
 class SentenceReader:
@@ -150,7 +151,8 @@ class SentenceReader:
         if person is not None:
             return _speaker_for(person)
         actors, _ = self._actors_of(token, ctx)
-        if actors:
+        if actors or clauses.title_words(token):
+            # "the Austrian government", or an unnamed "its foreign minister": shown as written
             return Speaker(None, tuple(actors), clauses.subject_phrase_text(token))
         return None
 
@@ -164,6 +166,11 @@ class SentenceReader:
             ),
             None,
         )
+        if collective is None and _possessive_pronoun(token):
+            # "its foreign minister": the country the sentence is about, not the last minister
+            named = {m.actor_id for m in ctx.index.values() if m.kind in ACTOR_KINDS}
+            last = self.people.last()
+            return last if last is not None and last.affiliation in named else None
         for word in clauses.title_words(token):
             person = self.people.last(word)
             if person is not None and collective in (None, person.affiliation):
@@ -284,7 +291,7 @@ class SentenceReader:
             ctx.state.document.topic = topic
         if not clause.actors or topic is None or self._at_home(topic, clause, ctx):
             return
-        speaker = ctx.speaker
+        speaker = clause.speaker
         speaking = clause.person or (speaker.person if speaker else None)
         holders = list(clause.actors)
         if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
@@ -324,6 +331,11 @@ class SentenceReader:
         frame = next((f for f in frames if head in f.subtree and f is not head), None)
         actors, person = self._holders(head, ctx, frame)
         speaker = ctx.speaker
+        if speaker is not None and not _voiced_by_speaker(head, frame, frames, ctx):
+            # a frame in another clause speaks for this one only about its own side:
+            # "he was firm that no Polish troops …, and said …" yes; "Croatia …, while
+            # Slovenia said …" no
+            speaker = speaker if set(actors) & set(speaker.actors) else None
         framed = (
             frame is not None
             or head in frames
@@ -334,7 +346,7 @@ class SentenceReader:
         if speaker is not None and (from_speaker or self._speaker_demands(actors, region, speaker)):
             actors, person = list(speaker.actors), speaker.person
         return _Clause(
-            head, actors, person, from_speaker, region, clauses.frame_extra(frame, heads)
+            head, actors, person, from_speaker, region, clauses.frame_extra(frame, heads), speaker
         )
 
     @staticmethod
@@ -396,6 +408,35 @@ def _claim(
         end=ctx.unit.sentence.end,
         date=ctx.date,
     )
+
+
+def _voiced_by_speaker(
+    head: Token, frame: Token | None, frames: list[Token], ctx: SentenceContext
+) -> bool:
+    """Whether the sentence's speaker said this clause.
+
+    A reporting frame above the clause, a parenthetical one inside it ("…, he said"),
+    "according to", a tweet or quotation: yes. A frame in another clause ("Croatia has
+    ruled it out, while Slovenia said …"): no.
+    """
+    if frame is not None or head in frames or ctx.attributed or not frames:
+        return True
+    if clauses.according_to(ctx.unit.span) or _inside_quotation(head, ctx.unit):
+        return True
+    return any(
+        f in head.subtree and f.dep_ in ("parataxis", "ccomp") for f in frames if f is not head
+    )
+
+
+def _inside_quotation(token: Token, unit: SentenceUnit) -> bool:
+    """Whether a word stands between quotation marks: a quote is its speaker's words."""
+    before = unit.doc.text[unit.span.start_char : token.idx]
+    opened = before.count("“") - before.count("”")
+    return opened > 0 or before.count('"') % 2 == 1
+
+
+def _possessive_pronoun(token: Token) -> bool:
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
 
 
 def _last_speaker(ctx: SentenceContext) -> Person | None:

@@ -21,6 +21,25 @@ from briefs.nlp.mentions import TokenMention
 ACTOR_KINDS = frozenset({"name", "alias", "demonym", "demonym_plural", "capital", "metonym"})
 _REPRESENTING_VERBS = frozenset({"represent", "lead", "head", "command", "govern", "chair"})
 _TITLE_STOP = frozenset({"the", "a", "an", "'s", "’s", ",", "of", "and"})
+# Adjectives that are part of an office ("prime minister"), unlike "notorious spokeswoman".
+_TITLE_ADJECTIVES = frozenset(
+    {
+        "prime",
+        "deputy",
+        "foreign",
+        "defence",
+        "defense",
+        "chief",
+        "vice",
+        "top",
+        "senior",
+        "former",
+        "acting",
+        "interior",
+        "finance",
+        "first",
+    }
+)
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."})
 
 
@@ -179,7 +198,9 @@ def _appositions(
         title_words = [
             c.text
             for c in phrase.children
-            if c.dep_ in ("compound", "amod") and c.i not in index and c.i < phrase.i
+            if c.i not in index
+            and c.i < phrase.i
+            and (c.dep_ == "compound" or c.lower_ in _TITLE_ADJECTIVES)
         ] + [phrase.text]
         found.append((" ".join(title_words), affiliation))
     return found
