@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from emulators.discord import FakeDiscord
 from spacy.language import Language
 
 from bot.settings import load_settings
@@ -89,3 +92,13 @@ def service(tmp_path: Path) -> ServiceFactory:
         return make_service(tmp_path / name)
 
     return build
+
+
+@pytest.fixture
+async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """A fake Discord on loopback. The bot points discord.py's two endpoint class
+    attributes at it (adapters.discord.endpoints); they are put back afterwards."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord() as fake:
+        yield fake

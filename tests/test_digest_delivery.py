@@ -22,8 +22,6 @@ from typing import Any
 
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 from emulators.discord import FakeDiscord
 from emulators.slack import (
     ADMIN_ID,
@@ -424,15 +422,6 @@ async def test_slack_without_history_scope_still_posts_and_says_so(
 
 
 # --- Discord ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    # The bot points discord.py's two class attributes at the fake; put them back afterwards.
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from typing import Any
 
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from emulators.discord import FakeDiscord, RestCall, message_problems
 
@@ -51,12 +50,9 @@ def seeded(
 
 
 @pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    # The bot points discord.py's two class attributes at the fake; put them back afterwards.
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord() as fake:
-        yield fake
+def fake(discord_fake: FakeDiscord) -> FakeDiscord:
+    """The fake Discord (the shared `discord_fake` fixture), under this module's short name."""
+    return discord_fake
 
 
 @pytest.fixture

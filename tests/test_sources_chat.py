@@ -15,8 +15,6 @@ from typing import Any
 
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 from emulators.discord import FakeDiscord
 from emulators.slack import ADMIN_ID, DM_CHANNEL_ID, USER_ID, FakeSlack, SlackSender, im_message
 from emulators.web import STORIES, FakeWeb
@@ -157,14 +155,6 @@ async def test_slack_a_link_typed_in_a_dm_is_read_back_to_its_url(
 
 
 # --- Discord ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord() as fake:
-        yield fake
 
 
 @pytest.fixture
