@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 Stance = Literal["supports", "opposes", "conditional", "undecided"]
-ActorKind = Literal["country", "organisation", "person"]
+ActorKind = Literal["country", "organisation", "company", "party", "person", "group"]
 BoilerplateKind = Literal[
     "donation_appeal",
     "tweet_signature",
@@ -134,6 +134,15 @@ class Claim(Frozen):
     start: int  # quote span in Document.text
     end: int
     date: dt.date | None = None
+    # Open-world reading (no catalog topic): the proposition as read from the text, its
+    # verbatim span in Document.text, its key lemmas, and how sure the reading is. The
+    # issue grouping turns `proposition` into the issue's label; `phrase` stays.
+    phrase: str | None = None
+    phrase_start: int | None = None
+    phrase_end: int | None = None
+    keys: tuple[str, ...] = ()
+    anaphoric: bool = False  # "the deal", "it": a thing named before
+    confidence: float = 1.0
 
 
 class Analysis(Frozen):

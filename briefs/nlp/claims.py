@@ -22,6 +22,7 @@ from briefs.models import Claim
 from briefs.nlp import clauses, lexicon
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS, PeopleRegistry, Person
+from briefs.nlp.positions import SHOWN, OpenReading, read_position
 from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
 from briefs.topics import Topic, TopicCatalog
@@ -284,6 +285,8 @@ class SentenceReader:
         topic = self._topic(clauses.tokens_text(clause.region), clause.frame_text, ctx)
         negations = clauses.negation_count(head, clauses.topic_token(topic, clause.region))
         reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
+        if topic is None and clause.actors and self._read_open(clause, frames, ctx):
+            return
         if topic is None and reading.stance is not None:
             # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
             topic = self.topics.find(ctx.unit.sentence.text)
@@ -299,6 +302,41 @@ class SentenceReader:
         display = speaking.display if speaking else (speaker.display if speaker else None)
         for actor_id in dict.fromkeys(holders):
             ctx.claims.append(_claim(actor_id, topic, reading, speaking, display, ctx))
+
+    def _read_open(self, clause: _Clause, frames: list[Token], ctx: SentenceContext) -> bool:
+        """A position on anything the clause names, in general language; False if none."""
+        head = clause.head
+        region = set(clause.region)
+        excluded = {t.i for f in frames if f is not head for t in f.subtree if t not in region}
+        subject = clauses.subject_of(head)
+        if subject is not None and not clause.from_speaker:  # "the deal is unacceptable": kept
+            excluded |= {t.i for t in subject.subtree}
+        excluded |= set(ctx.index)  # actor names are holders, not propositions
+        anchor = None
+        reading = read_position(
+            head,
+            clause.region,
+            clauses.negation_count(head, anchor),
+            excluded=frozenset(excluded),
+        )
+        if reading is None:
+            return False
+        stance = read_stance(
+            clauses.masked_tokens_text(clause.region, ctx.index) + " ; " + clause.frame_text,
+            negations=0,
+            verbatim=clauses.tokens_text(clause.region),
+        )
+        for actor_id in self._holders_with_speaker(clause):
+            ctx.claims.append(_open_claim(actor_id, reading, stance.conditions, clause, ctx))
+        return True
+
+    def _holders_with_speaker(self, clause: _Clause) -> list[str]:
+        speaker = clause.speaker
+        speaking = clause.person or (speaker.person if speaker else None)
+        holders = list(clause.actors)
+        if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
+            holders.append(speaking.id)
+        return list(dict.fromkeys(holders))
 
     def _read_nominal(self, noun: Token, agent: Token, ctx: SentenceContext) -> None:
         """ "the commitment by France and the UK to put boots on the ground"."""
@@ -407,6 +445,40 @@ def _claim(
         start=ctx.unit.sentence.start,
         end=ctx.unit.sentence.end,
         date=ctx.date,
+    )
+
+
+def _open_claim(
+    actor_id: str,
+    reading: OpenReading,
+    conditions: tuple[str, ...],
+    clause: _Clause,
+    ctx: SentenceContext,
+) -> Claim:
+    speaker = clause.speaker
+    speaking = clause.person or (speaker.person if speaker else None)
+    display = speaking.display if speaking else (speaker.display if speaker else None)
+    shown = reading.confidence >= SHOWN
+    offset = ctx.unit.offset
+    return Claim(
+        actor_id=actor_id,
+        kind="stance" if shown else "context",
+        stance=reading.stance if shown else None,
+        proposition=reading.phrase.text,
+        conditions=conditions,
+        negated=False,
+        speaker_id=speaking.id if speaking else None,
+        speaker=display,
+        sentence_index=ctx.unit.sentence.index,
+        start=ctx.unit.sentence.start,
+        end=ctx.unit.sentence.end,
+        date=ctx.date,
+        phrase=reading.phrase.text,
+        phrase_start=offset + reading.phrase.start,
+        phrase_end=offset + reading.phrase.end,
+        keys=reading.phrase.keys,
+        anaphoric=reading.phrase.anaphoric,
+        confidence=reading.confidence,
     )
 
 

@@ -1,0 +1,346 @@
+"""Open-world positions: a stance predicate and what it is about, read off the parse.
+
+For a clause that no catalog topic names, the position is carried by general
+language: a stance verb ("rejected the plan", "called for a ban"), a stance
+adjective ("is ready to sign", "remained unacceptable"), a preposition of
+stance ("voted against the budget", "in favour of the merger"), or the holder's
+own negated commitment ("will not meet the target"). The proposition is the
+object or complement of that predicate, trimmed to a short phrase, with its
+verbatim span kept. Nothing here names a subject of the news: the word lists in
+`briefs.nlp.stance_words` are ordinary English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from briefs.models import Stance
+from briefs.nlp import stance_words as words
+
+# How sure a reading is, by the kind of evidence that carries it.
+EXPLICIT = 0.9  # a stance word with its object: "rejected the deal"
+EVALUATIVE = 0.75  # an evaluation of a thing: "the deal remained unacceptable"
+COMMITMENT = 0.6  # the holder's own modal commitment: "will not meet the target"
+# Claims under this are kept as context, never shown as a stance.
+SHOWN = 0.55
+
+_OBJECTS = ("dobj", "obj", "attr", "oprd")
+_PHRASE_MAX_TOKENS = 9
+_DROP_LEADING = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+)
+_CUT_DEPS = frozenset({"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis"})
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "VERB"})
+
+
+_NEGATED: dict[Stance, Stance] = {
+    "supports": "opposes",
+    "opposes": "conditional",
+    "conditional": "opposes",
+}
+
+
+@dataclass(frozen=True)
+class PhraseSpan:
+    """The proposition as read: normalised words, verbatim tokens, key lemmas."""
+
+    text: str
+    start: int  # character offsets in the parsed Doc
+    end: int
+    keys: tuple[str, ...]
+    head: str
+    anaphoric: bool  # "the deal", "it": a thing named before
+
+
+@dataclass(frozen=True)
+class OpenReading:
+    """A position in general language: its stance, how sure, and its proposition."""
+
+    stance: Stance
+    confidence: float
+    phrase: PhraseSpan
+
+
+def read_position(
+    head: Token, region: Iterable[Token], negations: int, *, excluded: frozenset[int]
+) -> OpenReading | None:
+    """The position a clause headed by `head` takes, if it takes one.
+
+    `negations` is the parse's count on the clause's verb chain; `excluded` are token
+    indexes of the holder and speaker, which never belong to the proposition.
+    """
+    inside = {t.i for t in region}
+    negated = negations % 2 == 1
+    for reader in (_verb_reading, _adjective_reading, _evaluative_reading, _commitment_reading):
+        found = reader(head, negated, inside, excluded)
+        if found is not None:
+            return found
+    return None
+
+
+# --- predicates ---------------------------------------------------------------------
+
+
+def _verb_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "Poland rejected the deal", "urged the council to drop the plan", "agreed to sign"."""
+    polarity: Stance | None = None
+    predicate = None
+    for verb in _chain_verbs(head):
+        stance = _verb_stance(verb)
+        if stance is None:
+            continue
+        polarity = stance if polarity is None else _compose(polarity, stance)
+        predicate = verb
+    if polarity is None or predicate is None:
+        return None
+    target = _complement(predicate, inside, excluded)
+    if target is None:
+        return None
+    return OpenReading(_negate(polarity, negated), EXPLICIT, target)
+
+
+def _adjective_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "is ready to back it", "are against the agreement", "remains open to talks"."""
+    for child in _predicates(head):
+        lemma = child.lower_
+        stance = words.STANCE_ADJECTIVES.get(lemma)
+        if child.dep_ == "prep" and lemma in words.STANCE_PREPOSITIONS:
+            stance = words.STANCE_PREPOSITIONS[lemma]
+        if stance is None:
+            continue
+        target = _complement(child, inside, excluded)
+        if target is None:
+            continue
+        return OpenReading(_negate(stance, negated), EXPLICIT, target)
+    return None
+
+
+def _evaluative_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "the deal remained unacceptable": the speaker's judgement of the subject."""
+    if head.lemma_ not in words.COPULAS:
+        return None
+    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i in excluded or (subject.pos_ == "PRON" and not _is_it(subject)):
+        return None
+    for child in head.children:
+        if child.dep_ not in ("acomp", "attr"):
+            continue
+        stance = _evaluation(child)
+        if stance is None:
+            continue
+        target = _phrase([subject], inside, excluded)
+        if target is not None:
+            return OpenReading(_negate(stance, negated), EVALUATIVE, target)
+    return None
+
+
+def _commitment_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "Spain will not meet the target", "Lithuania will spend 5 percent on defence"."""
+    if head.pos_ != "VERB" or head.lemma_ in words.NOT_COMMITMENTS:
+        return None
+    modal = any(c.dep_ == "aux" and c.lower_ in words.COMMITTING_MODALS for c in head.children)
+    if not modal:
+        return None
+    if not negated and head.lemma_ not in words.COMMITMENT_ACTIONS:
+        return None
+    if not any(c.dep_ in (*_OBJECTS, "xcomp") for c in head.children):
+        return None  # "will meet on Tuesday" is a schedule, "will meet the target" a pledge
+    target = _verb_phrase(head, inside, excluded)
+    if target is None:
+        return None
+    return OpenReading("opposes" if negated else "supports", COMMITMENT, target)
+
+
+# --- stance words -----------------------------------------------------------------
+
+
+def _chain_verbs(head: Token) -> list[Token]:
+    """The head and the verbs it takes as complements: "wants to approve", "refused to back"."""
+    chain = [head]
+    token = head
+    while True:
+        nxt = next((c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if nxt is None:
+            return chain
+        chain.append(nxt)
+        token = nxt
+
+
+def _verb_stance(verb: Token) -> Stance | None:
+    lemma = verb.lemma_.lower()
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")}
+    for (phrase_verb, particle), stance in words.PHRASAL_STANCES.items():
+        if lemma == phrase_verb and particle in particles:
+            return stance
+    return words.STANCE_VERBS.get(lemma)
+
+
+def _compose(outer: Stance, inner: Stance) -> Stance:
+    """ "refused to back" opposes; "agreed to reject" opposes; "wants to consider" is open."""
+    if outer in ("undecided", "conditional"):
+        return outer
+    if inner in ("undecided", "conditional"):
+        return inner
+    return "supports" if outer == inner else "opposes"
+
+
+def _negate(stance: Stance, negated: bool) -> Stance:
+    """ "did not back" opposes; "did not rule out" is open; "not yet decided" stays undecided."""
+    if not negated:
+        return stance
+    return _NEGATED.get(stance, stance)
+
+
+def _evaluation(word: Token) -> Stance | None:
+    lemma = word.lemma_.lower()
+    if lemma in words.NEGATIVE_EVALUATIONS:
+        return "opposes"
+    if lemma in words.POSITIVE_EVALUATIONS:
+        return "supports"
+    for child in word.children:
+        if child.dep_ == "amod" and child.lemma_.lower() in words.NEGATIVE_EVALUATIONS:
+            return "opposes"
+    return None
+
+
+def _predicates(head: Token) -> Iterable[Token]:
+    """Words that predicate of the subject: "is ready", "are against", "remains open"."""
+    for child in head.children:
+        if child.dep_ in ("acomp", "prep", "attr") or (child.dep_ == "advmod" and child.i > head.i):
+            yield child
+            if child.dep_ == "advmod":
+                yield from (c for c in child.children if c.dep_ == "prep")
+
+
+def _is_it(token: Token) -> bool:
+    return token.lower_ in ("it", "this", "that")
+
+
+# --- the proposition ----------------------------------------------------------------
+
+
+def _complement(predicate: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
+    """What the predicate is about: its object, its infinitive, or its preposition's object."""
+    xcomp = next((c for c in predicate.children if c.dep_ in ("xcomp", "ccomp")), None)
+    if xcomp is not None and xcomp.pos_ in ("VERB", "AUX") and _verb_stance(xcomp) is None:
+        return _verb_phrase(xcomp, inside, excluded)
+    for child in predicate.children:
+        if child.dep_ in _OBJECTS and child.i not in excluded:
+            found = _phrase([child], inside, excluded)
+            if found is not None:
+                return found
+    preps = [c for c in predicate.children if c.dep_ in ("prep", "agent")]
+    if predicate.dep_ == "prep":
+        preps.insert(0, predicate)
+    for prep in preps:
+        for child in prep.children:
+            if child.dep_ == "pobj":
+                return _phrase([child], inside, excluded)
+            if child.dep_ == "pcomp" and child.pos_ == "VERB":
+                return _verb_phrase(child, inside, excluded)
+            if child.dep_ == "prep":  # "in favour of X"
+                return _complement(child, inside, excluded)
+    return None
+
+
+def _verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
+    """ "send troops to Ukraine": the verb, its object and its first complement."""
+    parts = [verb]
+    for child in verb.children:
+        if child.dep_ in (*_OBJECTS, "prt", "dative", "acomp") or (
+            child.dep_ == "prep" and child.i > verb.i
+        ):
+            parts.append(child)
+    if len(parts) == 1:
+        return None
+    return _phrase(parts, inside, excluded, verb=verb)
+
+
+def _phrase(
+    roots: list[Token], inside: set[int], excluded: frozenset[int], *, verb: Token | None = None
+) -> PhraseSpan | None:
+    tokens = sorted(
+        {t for root in roots for t in _trimmed_subtree(root, root is verb)}, key=lambda t: t.i
+    )
+    tokens = [t for t in tokens if t.i in inside and t.i not in excluded]
+    tokens = _contiguous(tokens, roots[0])
+    while tokens and (tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART")):
+        tokens = tokens[:-1]
+    tokens = tokens[:_PHRASE_MAX_TOKENS]
+    while tokens and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART", "PUNCT"):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    keys = tuple(
+        dict.fromkeys(
+            t.lemma_.lower()
+            for t in tokens
+            if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in words.LIGHT
+        )
+    )
+    root = roots[0]
+    if not keys and root.pos_ not in ("NOUN", "PRON"):
+        return None
+    text = _normalised(tokens, verb)
+    doc_start = tokens[0].idx
+    doc_end = tokens[-1].idx + len(tokens[-1].text)
+    anaphoric = (len(keys) <= 1 and root.pos_ in ("NOUN", "PRON") and _pointed(root)) or _is_it(
+        root
+    )
+    return PhraseSpan(text, doc_start, doc_end, keys, root.lemma_.lower(), anaphoric)
+
+
+def _trimmed_subtree(root: Token, is_verb: bool) -> list[Token]:
+    """A root's subtree without clauses, appositions and lists hanging off it."""
+    kept = [root]
+    for child in root.children:
+        if child.dep_ in _CUT_DEPS or (is_verb and child.dep_ in ("nsubj", "aux", "neg", "advmod")):
+            continue
+        if is_verb and child.dep_ == "prep" and child.i < root.i:
+            continue
+        kept += _trimmed_subtree(child, False)
+    return kept
+
+
+def _contiguous(tokens: list[Token], root: Token) -> list[Token]:
+    """The unbroken run of tokens around the root: a phrase, never a patchwork."""
+    if not tokens:
+        return tokens
+    indexes = [t.i for t in tokens]
+    at = indexes.index(root.i) if root.i in indexes else 0
+    start = end = at
+    while start > 0 and indexes[start - 1] == indexes[start] - 1:
+        start -= 1
+    while end + 1 < len(indexes) and indexes[end + 1] == indexes[end] + 1:
+        end += 1
+    return tokens[start : end + 1]
+
+
+def _pointed(root: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") for c in root.children) and not any(
+        c.dep_ in ("compound", "amod", "nummod") or c.pos_ == "PROPN" for c in root.children
+    )
+
+
+def _normalised(tokens: list[Token], verb: Token | None) -> str:
+    """The phrase as shown: a leading verb in its base form ("sending troops" → "send troops")."""
+    parts = []
+    for token in tokens:
+        word = token.text
+        if token is verb and token.tag_ in ("VBG", "VBD", "VBN", "VBZ"):
+            word = token.lemma_
+        parts.append(word + token.whitespace_)
+    return "".join(parts).strip()

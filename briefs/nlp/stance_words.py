@@ -1,0 +1,294 @@
+"""General English words that take a position: data for `briefs.nlp.positions`.
+
+Lemmas, not patterns, so that the parse decides what each word governs. Every word
+here is ordinary political and business language, valid on any story; a word that
+only means a stance on one subject does not belong here.
+"""
+
+from __future__ import annotations
+
+from briefs.models import Stance
+
+STANCE_VERBS: dict[str, Stance] = {
+    # commitment and backing
+    **dict.fromkeys(
+        [
+            "back",
+            "support",
+            "endorse",
+            "welcome",
+            "favour",
+            "favor",
+            "champion",
+            "advocate",
+            "praise",
+            "hail",
+            "applaud",
+            "propose",
+            "demand",
+            "urge",
+            "approve",
+            "sign",
+            "ratify",
+            "adopt",
+            "pledge",
+            "promise",
+            "vow",
+            "accept",
+            "want",
+            "seek",
+            "defend",
+            "embrace",
+            "commit",
+            "agree",
+            "request",
+            "recommend",
+            "prefer",
+            "insist",
+            "approve",
+            "greenlight",
+            "unveil",
+            "plan",
+            "intend",
+            "aim",
+            "offer",
+            "promote",
+        ],
+        "supports",
+    ),
+    # refusal and criticism
+    **dict.fromkeys(
+        [
+            "oppose",
+            "reject",
+            "refuse",
+            "block",
+            "veto",
+            "resist",
+            "criticise",
+            "criticize",
+            "condemn",
+            "dismiss",
+            "denounce",
+            "slam",
+            "decry",
+            "boycott",
+            "scrap",
+            "deplore",
+            "lament",
+            "attack",
+            "blast",
+            "fight",
+            "contest",
+            "challenge",
+            "protest",
+            "spurn",
+            "disapprove",
+            "abandon",
+        ],
+        "opposes",
+    ),
+    # openness without commitment
+    **dict.fromkeys(["consider", "explore", "weigh", "study", "examine", "mull"], "conditional"),
+    # declining to take a side
+    **dict.fromkeys(["abstain"], "undecided"),
+}
+
+# Verb + particle or preposition: "call for", "vote against", "rule out", "sign up".
+PHRASAL_STANCES: dict[tuple[str, str], Stance] = {
+    ("call", "for"): "supports",
+    ("push", "for"): "supports",
+    ("press", "for"): "supports",
+    ("argue", "for"): "supports",
+    ("vote", "for"): "supports",
+    ("campaign", "for"): "supports",
+    ("lobby", "for"): "supports",
+    ("sign", "up"): "supports",
+    ("come", "out"): "supports",  # "came out in favour of"; "came out against" is the preposition's
+    ("stand", "behind"): "supports",
+    ("stand", "by"): "supports",
+    ("go", "along"): "supports",
+    ("get", "behind"): "supports",
+    ("insist", "on"): "supports",
+    ("rule", "out"): "opposes",
+    ("vote", "against"): "opposes",
+    ("argue", "against"): "opposes",
+    ("campaign", "against"): "opposes",
+    ("warn", "against"): "opposes",
+    ("speak", "against"): "opposes",
+    ("speak", "out"): "opposes",
+    ("object", "to"): "opposes",
+    ("lobby", "against"): "opposes",
+    ("push", "back"): "opposes",
+    ("come", "against"): "opposes",
+    ("hold", "back"): "undecided",
+    ("hold", "off"): "undecided",
+}
+
+# Adjectives and prepositions that predicate a stance of their subject: "is ready to".
+STANCE_ADJECTIVES: dict[str, Stance] = {
+    **dict.fromkeys(
+        ["ready", "willing", "prepared", "keen", "eager", "determined", "committed", "happy"],
+        "supports",
+    ),
+    **dict.fromkeys(["opposed", "hostile", "unwilling", "reluctant"], "opposes"),
+    **dict.fromkeys(["open"], "conditional"),
+    **dict.fromkeys(["undecided", "uncommitted"], "undecided"),
+}
+STANCE_PREPOSITIONS: dict[str, Stance] = {"against": "opposes", "favour": "supports"}
+
+# Judgements of a thing: "the plan is unacceptable", "a historic accord".
+NEGATIVE_EVALUATIONS = frozenset(
+    {
+        "unacceptable",
+        "wrong",
+        "bad",
+        "mistake",
+        "disaster",
+        "betrayal",
+        "sham",
+        "illusion",
+        "unfair",
+        "unjust",
+        "dangerous",
+        "reckless",
+        "flawed",
+        "misguided",
+        "ruse",
+        "scandal",
+        "insufficient",
+        "unrealistic",
+        "unworkable",
+        "harmful",
+        "outrageous",
+        "absurd",
+        "nonsense",
+        "irresponsible",
+        "worst",
+    }
+)
+POSITIVE_EVALUATIONS = frozenset(
+    {
+        "good",
+        "positive",
+        "historic",
+        "welcome",
+        "necessary",
+        "essential",
+        "vital",
+        "right",
+        "fair",
+        "win",
+        "breakthrough",
+        "success",
+        "opportunity",
+        "step",
+        "best",
+    }
+)
+COPULAS = frozenset({"be", "remain", "seem", "look", "call", "consider", "describe", "label"})
+
+# Modals of the holder's own commitment; "could" and "might" commit to nothing.
+COMMITTING_MODALS = frozenset({"will", "would", "shall", "wo", "'ll", "must"})
+# Verbs a holder commits to doing; other verbs after "will" describe, they do not commit.
+COMMITMENT_ACTIONS = frozenset(
+    {
+        "spend",
+        "reach",
+        "meet",
+        "hit",
+        "send",
+        "deploy",
+        "raise",
+        "increase",
+        "cut",
+        "reduce",
+        "contribute",
+        "provide",
+        "ratify",
+        "sign",
+        "implement",
+        "introduce",
+        "ban",
+        "invest",
+        "fund",
+        "pay",
+        "deliver",
+        "put",
+        "allocate",
+        "double",
+        "freeze",
+        "scrap",
+        "approve",
+        "vote",
+        "join",
+        "lift",
+        "impose",
+        "end",
+        "close",
+        "keep",
+        "accept",
+        "honour",
+        "honor",
+        "comply",
+        "adopt",
+        "phase",
+        "build",
+        "hire",
+    }
+)
+# Verbs that, even negated after a modal, state no position: "will not say", "would not comment".
+NOT_COMMITMENTS = frozenset(
+    {
+        "be",
+        "have",
+        "say",
+        "comment",
+        "tell",
+        "know",
+        "speak",
+        "reveal",
+        "disclose",
+        "specify",
+        "give",
+        "take",
+        "attend",
+        "travel",
+        "visit",
+        "happen",
+        "come",
+        "go",
+        "get",
+        "make",
+        "see",
+        "last",
+        "need",
+    }
+)
+
+# Lemmas too light to tell one proposition from another.
+LIGHT = frozenset(
+    {
+        "plan",
+        "proposal",
+        "idea",
+        "move",
+        "step",
+        "thing",
+        "way",
+        "issue",
+        "matter",
+        "question",
+        "part",
+        "kind",
+        "form",
+        "version",
+        "new",
+        "current",
+        "latest",
+        "such",
+        "other",
+        "own",
+        "further",
+    }
+)
