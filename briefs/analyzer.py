@@ -27,6 +27,7 @@ from briefs.nlp.claims import (
     Speaker,
 )
 from briefs.nlp.mentions import MentionFinder, TokenMention
+from briefs.nlp.organisations import DocumentActors
 from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit, split_paragraph
 from briefs.topics import TopicCatalog
@@ -104,12 +105,13 @@ class Analyzer:
         reader = SentenceReader(self.catalog, self.topics, people)
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])
+        found = DocumentActors(self.catalog)
         document_state = DocumentState()
         for paragraph, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
             units = split_paragraph(
                 doc, offset=start, paragraph=paragraph, first_index=len(reading.sentences)
             )
-            index = self._mention_index(doc)
+            index = self._mention_index(doc, found)
             state = ParagraphState(document_state)
             person_at: dict[int, Person] = {}
             for unit in units:
@@ -121,17 +123,21 @@ class Analyzer:
             document=document,
             boilerplate=boilerplate,
             sentences=tuple(reading.sentences),
-            actors=tuple(self._actors(people, reading)),
+            actors=tuple(self._actors(people, found, reading)),
             mentions=tuple(reading.mentions),
             claims=tuple(reading.claims),
         )
 
-    def _mention_index(self, doc: Doc) -> dict[int, TokenMention]:
+    def _mention_index(self, doc: Doc, found: DocumentActors) -> dict[int, TokenMention]:
         index: dict[int, TokenMention] = {}
         for mention in self.finder.find(doc):
             mention = self._as_person_if_person(mention)
             for token in range(mention.start, mention.end):
                 index[token] = mention
+        for item in found.find(doc, set(index)):
+            text = doc[item.start : item.end].text
+            mention = TokenMention(item.start, item.end, "name", item.actor.id, text)
+            index.update({token: mention for token in range(item.start, item.end)})
         return index
 
     def _as_person_if_person(self, mention: TokenMention) -> TokenMention:
@@ -174,12 +180,14 @@ class Analyzer:
                 )
             )
 
-    def _actors(self, people: PeopleRegistry, reading: _Reading) -> list[Actor]:
+    def _actors(
+        self, people: PeopleRegistry, named: DocumentActors, reading: _Reading
+    ) -> list[Actor]:
         found = {p.id: p for p in people.actors()}
         for actor_id in {m.actor_id for m in reading.mentions} | {
             c.actor_id for c in reading.claims
         }:
-            known = self.catalog.get(actor_id)
+            known = self.catalog.get(actor_id) or named.actors.get(actor_id)
             if actor_id not in found and known is not None:
                 found[actor_id] = known
         return list(found.values())

@@ -33,7 +33,9 @@ from briefs.models import (
     StanceMatrix,
     as_utc,
 )
+from briefs.issues import IssueBook
 from briefs.store import Store
+from briefs.store.issues import IssueStore
 from briefs.topics import TopicCatalog
 
 SAVE_BATCH = 32  # analyses written per transaction during ingest
@@ -87,6 +89,7 @@ class BriefingService:
         self._analyzer_factory = analyzer_factory
         self._analyzer: Analyzer | None = None
         self._known: Catalog | None = None
+        self._issue_book: IssueBook | None = None
 
     @property
     def analyzer(self) -> Analyzer:
@@ -142,7 +145,7 @@ class BriefingService:
             else:
                 fresh[document.id] = document.model_copy(update={"ingested_at": ingested_at})
         new = list(fresh.values())
-        ingested = self.save(self.analyzer.analyze_many(new)) if new else []
+        ingested = self.save(self._filed(self.analyzer.analyze_many(new))) if new else []
         if ingested:
             self._known = None  # new actors may have been learnt: rebuild the resolver
         words = sum(len(d.text[d.body_start :].split()) for d in new)
@@ -153,8 +156,24 @@ class BriefingService:
         names: list[str] = []
         for batch in _batches(analyses, SAVE_BATCH):
             self.store.save_analyses(batch)
+            self.issue_store.save(self.issue_book)
             names.extend(a.document.name for a in batch)
         return names
+
+    def _filed(self, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
+        """Each analysis with its open claims filed under the corpus's issues."""
+        for analysis in analyses:
+            yield self.issue_book.assign(analysis)
+
+    @property
+    def issue_store(self) -> IssueStore:
+        return IssueStore.for_store(self.store)
+
+    @property
+    def issue_book(self) -> IssueBook:
+        if self._issue_book is None:
+            self._issue_book = self.issue_store.load()
+        return self._issue_book
 
     @staticmethod
     def _read(item: Path | SkippedFile, max_bytes: int) -> Document | SkippedFile:

@@ -13,7 +13,7 @@ person too.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -22,7 +22,7 @@ from briefs.models import Claim
 from briefs.nlp import clauses, lexicon
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS, PeopleRegistry, Person
-from briefs.nlp.positions import SHOWN, OpenReading, read_position
+from briefs.nlp.positions import SHOWN, OpenReading, PhraseSpan, read_position
 from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
 from briefs.topics import Topic, TopicCatalog
@@ -46,6 +46,7 @@ class DocumentState:
     """What earlier sentences of the document established."""
 
     topic: Topic | None = None
+    phrase: PhraseSpan | None = None  # the last open proposition that named its subject
     speaker: Speaker | None = None  # the last person heard
     organisations: list[str] = field(default_factory=list)  # named so far, latest last
 
@@ -321,6 +322,12 @@ class SentenceReader:
         )
         if reading is None:
             return False
+        if not reading.phrase.text:  # "voted no": on the matter the document is about
+            if ctx.state.document.phrase is None:
+                return False
+            reading = replace(reading, phrase=ctx.state.document.phrase)
+        elif reading.phrase.keys:
+            ctx.state.document.phrase = reading.phrase
         stance = read_stance(
             clauses.masked_tokens_text(clause.region, ctx.index) + " ; " + clause.frame_text,
             negations=0,
@@ -477,6 +484,7 @@ def _open_claim(
         phrase_start=offset + reading.phrase.start,
         phrase_end=offset + reading.phrase.end,
         keys=reading.phrase.keys,
+        phrase_head=reading.phrase.head or None,
         anaphoric=reading.phrase.anaphoric,
         confidence=reading.confidence,
     )

@@ -74,7 +74,15 @@ def read_position(
     """
     inside = {t.i for t in region}
     negated = negations % 2 == 1
-    for reader in (_verb_reading, _adjective_reading, _evaluative_reading, _commitment_reading):
+    readers = (
+        _verb_reading,
+        _adjective_reading,
+        _evaluative_reading,
+        _consequence_reading,
+        _nominal_reading,
+        _commitment_reading,
+    )
+    for reader in readers:
         found = reader(head, negated, inside, excluded)
         if found is not None:
             return found
@@ -97,11 +105,28 @@ def _verb_reading(
         polarity = stance if polarity is None else _compose(polarity, stance)
         predicate = verb
     if polarity is None or predicate is None:
-        return None
+        return _vote_reading(head, negated)
     target = _complement(predicate, inside, excluded)
     if target is None:
-        return None
+        return _vote_reading(head, negated)
     return OpenReading(_negate(polarity, negated), EXPLICIT, target)
+
+
+def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
+    """ "voted no", "would vote against", "abstained": a vote on the matter at hand."""
+    lemma = head.lemma_.lower()
+    said = {c.lower_ for c in head.children if c.dep_ in ("dobj", "advmod", "intj", "prep")}
+    stance: Stance | None = None
+    if lemma == "abstain":
+        stance = "undecided"
+    elif lemma == "vote" and said & {"no", "against"}:
+        stance = "opposes"
+    elif lemma == "vote" and said & {"yes", "for"}:
+        stance = "supports"
+    if stance is None:
+        return None
+    matter = PhraseSpan("", head.idx, head.idx + len(head.text), (), "", anaphoric=True)
+    return OpenReading(_negate(stance, negated), EXPLICIT, matter)
 
 
 def _adjective_reading(
@@ -140,6 +165,43 @@ def _evaluative_reading(
         target = _phrase([subject], inside, excluded)
         if target is not None:
             return OpenReading(_negate(stance, negated), EVALUATIVE, target)
+    return None
+
+
+def _consequence_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "(warned that) the deal would threaten farmers": judged by what it would do."""
+    stance = words.CONSEQUENCES.get(head.lemma_.lower())
+    if stance is None:
+        return None
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i in excluded or subject.pos_ in ("PRON", "PROPN"):
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in words.HYPOTHETICAL for c in head.children):
+        return None  # "the deal would hurt farmers" judges; "the deal hurt farmers" reports
+    target = _phrase([subject], inside, excluded)
+    if target is None:
+        return None
+    return OpenReading(_negate(stance, negated), EVALUATIVE, target)
+
+
+def _nominal_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "voiced their firm rejection of the deal", "expressed support for the plan"."""
+    if head.lemma_.lower() not in words.LIGHT_VERBS:
+        return None
+    for child in head.children:
+        stance = words.STANCE_NOUNS.get(child.lemma_.lower()) if child.dep_ == "dobj" else None
+        if stance is None:
+            continue
+        for prep in child.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "to"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                target = _phrase([pobj], inside, excluded) if pobj is not None else None
+                if target is not None:
+                    return OpenReading(_negate(stance, negated), EXPLICIT, target)
     return None
 
 
@@ -270,16 +332,20 @@ def _verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> Phr
 def _phrase(
     roots: list[Token], inside: set[int], excluded: frozenset[int], *, verb: Token | None = None
 ) -> PhraseSpan | None:
+    if verb is None and len(roots) == 1:
+        roots = [_past_event_noun(roots[0])]
     tokens = sorted(
         {t for root in roots for t in _trimmed_subtree(root, root is verb)}, key=lambda t: t.i
     )
     tokens = [t for t in tokens if t.i in inside and t.i not in excluded]
     tokens = _contiguous(tokens, roots[0])
-    while tokens and (tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct):
+    while tokens and (
+        tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct or tokens[0].dep_ == "case"
+    ):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART")):
         tokens = tokens[:-1]
-    tokens = tokens[:_PHRASE_MAX_TOKENS]
+    tokens = _first_words(tokens, _PHRASE_MAX_TOKENS)
     while tokens and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART", "PUNCT"):
         tokens = tokens[:-1]
     if not tokens:
@@ -292,15 +358,28 @@ def _phrase(
         )
     )
     root = roots[0]
-    if not keys and root.pos_ not in ("NOUN", "PRON"):
-        return None
+    if root.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        return None  # "in January", "by Friday": when, not what
+    if not keys and not (root.pos_ == "NOUN" or _is_it(root)):
+        return None  # "what they want": no thing named
     text = _normalised(tokens, verb)
     doc_start = tokens[0].idx
     doc_end = tokens[-1].idx + len(tokens[-1].text)
     anaphoric = (len(keys) <= 1 and root.pos_ in ("NOUN", "PRON") and _pointed(root)) or _is_it(
         root
     )
-    return PhraseSpan(text, doc_start, doc_end, keys, root.lemma_.lower(), anaphoric)
+    named = next((c for c in root.children if c.dep_ in _OBJECTS), root) if verb else root
+    return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric)
+
+
+def _past_event_noun(root: Token) -> Token:
+    """ "the completion of the agreement" is about the agreement."""
+    if root.lemma_.lower() not in words.EVENT_NOUNS:
+        return root
+    for prep in root.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((c for c in prep.children if c.dep_ == "pobj"), root)
+    return root
 
 
 def _trimmed_subtree(root: Token, is_verb: bool) -> list[Token]:
@@ -312,6 +391,17 @@ def _trimmed_subtree(root: Token, is_verb: bool) -> list[Token]:
         if is_verb and child.dep_ == "prep" and child.i < root.i:
             continue
         kept += _trimmed_subtree(child, False)
+    return kept
+
+
+def _first_words(tokens: list[Token], limit: int) -> list[Token]:
+    """At most `limit` words; punctuation inside ("long-disputed") does not count."""
+    kept, count = [], 0
+    for token in tokens:
+        count += not token.is_punct
+        if count > limit:
+            break
+        kept.append(token)
     return kept
 
 

@@ -292,3 +292,62 @@ LIGHT = frozenset(
         "further",
     }
 )
+
+# "the completion of the agreement", "the end of the talks": about what they complete.
+EVENT_NOUNS = frozenset(
+    {
+        "completion",
+        "conclusion",
+        "end",
+        "signing",
+        "signature",
+        "adoption",
+        "approval",
+        "ratification",
+        "passage",
+        "launch",
+        "introduction",
+        "implementation",
+    }
+)
+
+# What a thing would do, as a judgement of it: "the deal would threaten farmers".
+CONSEQUENCES: dict[str, Stance] = {
+    **dict.fromkeys(
+        [
+            "threaten",
+            "harm",
+            "damage",
+            "hurt",
+            "undermine",
+            "endanger",
+            "destroy",
+            "weaken",
+            "jeopardise",
+            "jeopardize",
+            "ruin",
+            "kill",
+            "cripple",
+        ],
+        "opposes",
+    ),
+    **dict.fromkeys(
+        ["help", "boost", "benefit", "strengthen", "create", "improve", "protect", "save"],
+        "supports",
+    ),
+}
+HYPOTHETICAL = frozenset({"would", "will", "could", "'d", "wo", "'ll"})
+
+# Verbs that carry a stance noun: "voiced their rejection", "expressed support".
+LIGHT_VERBS = frozenset(
+    {"voice", "express", "signal", "declare", "give", "reaffirm", "restate", "repeat", "state"}
+)
+STANCE_NOUNS: dict[str, Stance] = {
+    **dict.fromkeys(
+        ["support", "backing", "approval", "endorsement", "commitment", "blessing"], "supports"
+    ),
+    **dict.fromkeys(
+        ["rejection", "opposition", "objection", "refusal", "veto", "disapproval"], "opposes"
+    ),
+    **dict.fromkeys(["openness"], "conditional"),
+}

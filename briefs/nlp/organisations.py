@@ -1,0 +1,224 @@
+"""Actors the catalog does not know: organisations, companies, parties and named groups.
+
+spaCy's ORG entities become actors once cleaned (no leading article, no possessive,
+no outlet reporting the news). Their kind is read from their own words ("Party",
+"Inc", "Union") and from the noun beside them ("the NEOS party"). "Name (ACR)"
+makes the acronym an alias within the document, and "the Nordic countries" or
+"Baltic states" are `group` actors. A party whose country the phrase names is
+"Name (Country)", as users and analysts write it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from briefs.catalog import Catalog, slugify
+from briefs.models import Actor, ActorKind
+
+_PARTY_WORDS = frozenset(
+    {
+        "party",
+        "democrats",
+        "socialists",
+        "greens",
+        "conservatives",
+        "labour",
+        "liberals",
+        "republicans",
+        "alliance",
+        "front",
+        "rally",
+        "movement",
+        "coalition",
+        "league",
+    }
+)
+_COMPANY_WORDS = frozenset(
+    {
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "corp",
+        "corp.",
+        "corporation",
+        "plc",
+        "ag",
+        "sa",
+        "gmbh",
+        "llc",
+        "co",
+        "co.",
+        "holdings",
+        "airlines",
+        "airways",
+        "motors",
+        "bank",
+        "technologies",
+        "pharmaceuticals",
+        "group",
+        "company",
+        "limited",
+    }
+)
+_COMPANY_NOUNS = frozenset(
+    {"company", "firm", "carmaker", "retailer", "airline", "bank", "insurer", "maker", "giant"}
+)
+_GROUP_HEADS = frozenset({"country", "state", "nation", "government", "member"})
+# Outlets are the messengers, not the holders: "Reuters reported", "according to TASS".
+_MESSENGER_VERBS = frozenset({"report", "cite", "quote", "publish", "obtain", "see", "reveal"})
+_MESSENGER_NOUNS = frozenset({"agency", "newspaper", "broadcaster", "outlet", "daily", "channel"})
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&\-]{1,9}$")
+_POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+@dataclass(frozen=True)
+class FoundActor:
+    """An actor named in a paragraph, as token positions."""
+
+    start: int
+    end: int  # exclusive
+    actor: Actor
+
+
+@dataclass
+class DocumentActors:
+    """One document's actors found in the text, and the aliases it introduced."""
+
+    catalog: Catalog
+    actors: dict[str, Actor] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # acronym or short form → actor id
+
+    def find(self, doc: Doc, taken: set[int]) -> list[FoundActor]:
+        """Organisations and groups of a paragraph outside the `taken` tokens."""
+        found = [f for f in (self._organisation(e) for e in doc.ents) if f is not None]
+        found += self._groups(doc)
+        found += self._acronyms(doc)
+        kept: list[FoundActor] = []
+        used = set(taken)
+        for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+            span = set(range(item.start, item.end))
+            if span & used:
+                continue
+            used |= span
+            kept.append(item)
+            self.actors.setdefault(item.actor.id, item.actor)
+        return kept
+
+    def _organisation(self, ent: Span) -> FoundActor | None:
+        if ent.label_ not in ("ORG", "NORP") or _is_messenger(ent):
+            return None
+        start, end = ent.start, ent.end
+        doc = ent.doc
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        while end > start and doc[end - 1].text in _POSSESSIVE:
+            end -= 1
+        if start >= end:
+            return None
+        span = doc[start:end]
+        text = span.text
+        if ent.label_ == "NORP" and not _names_a_party(span):
+            return None  # "Dutch", "Socialists" as an adjective or a people: not a body
+        if not text[:1].isupper() or self.catalog.lookup(text) is not None:
+            return None
+        actor = self._actor(span)
+        self._learn_acronym(span, actor.id)
+        return FoundActor(start, end, actor)
+
+    def _actor(self, span: Span) -> Actor:
+        name = " ".join(span.text.split())
+        kind = infer_kind(span)
+        aliases: tuple[str, ...] = ()
+        if kind == "party":
+            country = self._country_of(span)
+            if country is not None:
+                aliases = (name,)
+                name = f"{name} ({country})"
+        actor_id = slugify(name)
+        known = self.actors.get(actor_id)
+        return known or Actor(id=actor_id, name=name, kind=kind, aliases=aliases)
+
+    def _country_of(self, span: Span) -> str | None:
+        """The country in "the Dutch Party for the Animals" or "Austria's NEOS"."""
+        root = span.root
+        for token in (*root.children, *span.doc[max(span.start - 2, 0) : span.start]):
+            hit = self.catalog.lookup(token.text)
+            if hit is None:
+                continue
+            actor = self.catalog.get(hit.actor_id)
+            if actor is not None and actor.kind == "country":
+                return actor.name
+        return None
+
+    def _learn_acronym(self, span: Span, actor_id: str) -> None:
+        """ "Climate Action Network (CAN)": the acronym names the same body in this document."""
+        doc = span.doc
+        if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
+            acronym = doc[span.end + 1].text
+            if _ACRONYM.match(acronym):
+                self.aliases[acronym] = actor_id
+
+    def _acronyms(self, doc: Doc) -> list[FoundActor]:
+        found = []
+        for token in doc:
+            actor_id = self.aliases.get(token.text)
+            if actor_id is not None and actor_id in self.actors:
+                found.append(FoundActor(token.i, token.i + 1, self.actors[actor_id]))
+        return found
+
+    def _groups(self, doc: Doc) -> list[FoundActor]:
+        """ "the Nordic countries", "Baltic states": a named set of countries."""
+        found = []
+        for token in doc:
+            if token.tag_ != "NNS" or token.lemma_.lower() not in _GROUP_HEADS:
+                continue
+            modifiers = [
+                c for c in token.children if c.dep_ in ("amod", "compound") and c.i < token.i
+            ]
+            if len(modifiers) != 1 or not modifiers[0].text[:1].isupper():
+                continue
+            modifier = modifiers[0]
+            if modifier.i != token.i - 1 or self.catalog.lookup(modifier.text) is not None:
+                continue
+            name = f"{modifier.text} {token.text.lower()}"
+            actor = Actor(id=slugify(name), name=name, kind="group")
+            found.append(FoundActor(modifier.i, token.i + 1, actor))
+        return found
+
+
+def infer_kind(span: Span) -> ActorKind:
+    """What kind of body a name is, from its own words and the noun it stands beside."""
+    words = {t.lower_ for t in span}
+    head = span.root.head if span.root.dep_ == "compound" else None
+    nouns = {head.lemma_.lower()} if head is not None else set()
+    nouns |= {c.lemma_.lower() for c in span.root.children if c.dep_ == "appos"}
+    if words & _PARTY_WORDS or "party" in nouns or span.label_ == "NORP":
+        return "party"
+    if words & _COMPANY_WORDS or nouns & _COMPANY_NOUNS:
+        return "company"
+    return "organisation"
+
+
+def _names_a_party(span: Span) -> bool:
+    """A NORP that names a party: "the Social Democrats", "the Greens" as a subject."""
+    root = span.root
+    return root.tag_ in ("NNPS", "NNS") and root.dep_ in ("nsubj", "nsubjpass", "pobj", "conj")
+
+
+def _is_messenger(ent: Span) -> bool:
+    root = ent.root
+    if root.dep_ in ("nsubj",) and root.head.lemma_ in _MESSENGER_VERBS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+        return _looks_like_outlet(root)
+    return any(
+        c.dep_ == "appos" and c.lemma_.lower() in _MESSENGER_NOUNS for c in root.children
+    ) or any(t.lemma_.lower() in _MESSENGER_NOUNS for t in ent)
+
+
+def _looks_like_outlet(token: Token) -> bool:
+    return token.text.isupper() or any(t.lemma_.lower() in _MESSENGER_NOUNS for t in token.subtree)
