@@ -1,9 +1,14 @@
-"""Self-evaluation against a gold file: recall, stance accuracy, exactness, misses.
+"""Self-evaluation against a gold file: recall, stance accuracy, exactness, precision, misses.
 
 A gold entry is found when one of its evidence sentences is cited in that actor's
 brief (the cited span covers at least `COVERAGE` of the gold sentence). Its stance
 is read from the point that cites it, preferring a point on the entry's issue.
 Exactness checks every quote of every brief against the original files.
+Precision looks the other way, from the briefs to the gold: a quote is gold when it
+covers (as above) an evidence sentence of any gold entry of the brief's own actor;
+evidence precision is the share of quotes that are gold, point precision the share
+of points citing at least one gold quote. Both count every point of every brief of
+a gold actor, so a point the gold does not know of lowers them.
 """
 
 from __future__ import annotations
@@ -63,13 +68,16 @@ class Miss(Frozen):
 
 
 class EvalReport(Frozen):
-    """The four figures and the misses."""
+    """The five figures and the misses."""
 
     entries: int
     found: int
     stance_correct: int
-    quotes: int
+    quotes: int  # every quote of every point of the gold actors' briefs
     verbatim: int
+    gold_quotes: int  # those quotes that are gold evidence for their brief's actor
+    points: int  # every point of the gold actors' briefs
+    gold_points: int  # those points citing at least one gold quote
     misses: tuple[Miss, ...] = ()
     wrong_stances: tuple[Miss, ...] = ()
 
@@ -84,6 +92,16 @@ class EvalReport(Frozen):
     @property
     def exactness(self) -> float:
         return self.verbatim / self.quotes if self.quotes else 1.0
+
+    @property
+    def evidence_precision(self) -> float:
+        """Share of cited quotes that are gold evidence for the brief's actor."""
+        return self.gold_quotes / self.quotes if self.quotes else 0.0
+
+    @property
+    def point_precision(self) -> float:
+        """Share of points citing at least one gold quote for the brief's actor."""
+        return self.gold_points / self.points if self.points else 0.0
 
 
 def load_gold(path: Path) -> list[GoldEntry]:
@@ -115,12 +133,16 @@ def score(
         else:
             wrong.append(_miss(entry, f"stance {predicted}"))
     quotes, verbatim = _exactness([b for b in briefs.values() if b is not None], files)
+    cited_points, gold_points, gold_quotes = _precision(gold, briefs, files)
     return EvalReport(
         entries=len(gold),
         found=found,
         stance_correct=correct,
         quotes=quotes,
         verbatim=verbatim,
+        gold_quotes=gold_quotes,
+        points=cited_points,
+        gold_points=gold_points,
         misses=tuple(misses),
         wrong_stances=tuple(wrong),
     )
@@ -129,16 +151,41 @@ def score(
 def _citing_points(entry: GoldEntry, brief: Brief, files: Mapping[str, str]) -> list[Point]:
     """Points citing the entry's evidence, in the order of the evidence."""
     found: list[Point] = []
-    for evidence in entry.evidence:
-        text = files.get(evidence.file, "")
-        start = text.find(evidence.quote)
-        if start < 0:
-            continue
-        span = (start, start + len(evidence.quote))
-        found += [
-            p for p in brief.points if any(_covers(e, evidence.file, span) for e in p.evidence)
-        ]
+    for file, span in _gold_spans(entry, files):
+        found += [p for p in brief.points if any(_covers(e, file, span) for e in p.evidence)]
     return found
+
+
+def _gold_spans(entry: GoldEntry, files: Mapping[str, str]) -> list[tuple[str, tuple[int, int]]]:
+    """The entry's evidence sentences located in their files (those not found are left out)."""
+    spans: list[tuple[str, tuple[int, int]]] = []
+    for evidence in entry.evidence:
+        start = files.get(evidence.file, "").find(evidence.quote)
+        if start >= 0:
+            spans.append((evidence.file, (start, start + len(evidence.quote))))
+    return spans
+
+
+def _precision(
+    gold: Sequence[GoldEntry], briefs: Mapping[str, Brief | None], files: Mapping[str, str]
+) -> tuple[int, int, int]:
+    """(points, points citing gold, gold quotes) over the briefs, each against its own actor."""
+    spans: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for entry in gold:
+        spans.setdefault(entry.actor, []).extend(_gold_spans(entry, files))
+    points = gold_points = gold_quotes = 0
+    for actor, brief in briefs.items():
+        if brief is None:
+            continue
+        actor_spans = spans.get(actor, [])
+        for point in brief.points:
+            hits = sum(
+                any(_covers(e, file, span) for file, span in actor_spans) for e in point.evidence
+            )
+            points += 1
+            gold_points += hits > 0
+            gold_quotes += hits
+    return points, gold_points, gold_quotes
 
 
 def _covers(evidence: Evidence, file: str, span: tuple[int, int]) -> bool:

@@ -45,13 +45,103 @@ _SAME_HEADS = {
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\d{2,}")
 _STOP = frozenset(
-    """about above after again against also among another around because been before being
-    below between both could does doing down during each either even every from further
-    have having here however into itself just more most much must near never other ought
-    over same says said several should since some such than that their theirs them then
-    there these they this those though through under until upon very were what when where
-    whether which while will with within without would your year years percent week
-    monday tuesday wednesday thursday friday saturday sunday told according statement""".split()
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "also",
+        "among",
+        "another",
+        "around",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "even",
+        "every",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "however",
+        "into",
+        "itself",
+        "just",
+        "more",
+        "most",
+        "much",
+        "must",
+        "near",
+        "never",
+        "other",
+        "ought",
+        "over",
+        "same",
+        "says",
+        "said",
+        "several",
+        "should",
+        "since",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "under",
+        "until",
+        "upon",
+        "very",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "your",
+        "year",
+        "years",
+        "percent",
+        "week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "told",
+        "according",
+        "statement",
+    ]
 )
 
 
@@ -93,7 +183,7 @@ class IssueBook:
         story = self._story_for(analysis)
         labels: dict[int, str] = {}
         for index, claim in enumerate(analysis.claims):
-            if claim.phrase is not None and not claim.anaphoric and claim.keys:
+            if claim.phrase is not None and not claim.anaphoric and claim.key_words:
                 labels[index] = self._issue_for(claim, story).label
         main = _most_common(labels.values())
         relabelled = []
@@ -129,8 +219,8 @@ class IssueBook:
     # --- issues ----------------------------------------------------------------------
 
     def _issue_for(self, claim: Claim, story: Story) -> Issue:
-        head = same_head(claim.phrase_head or (claim.keys[-1] if claim.keys else ""))
-        keys = {same_head(k) for k in claim.keys}
+        head = same_head(claim.phrase_head or (claim.key_words[-1] if claim.key_words else ""))
+        keys = {same_head(k) for k in claim.key_words}
         best, best_score = None, 0
         for issue in self.issues.values():
             if issue.story != story.id:

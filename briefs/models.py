@@ -140,7 +140,7 @@ class Claim(Frozen):
     phrase: str | None = None
     phrase_start: int | None = None
     phrase_end: int | None = None
-    keys: tuple[str, ...] = ()
+    key_words: tuple[str, ...] = ()
     phrase_head: str | None = None  # the proposition's head word: "agreement"
     anaphoric: bool = False  # "the deal", "it": a thing named before
     confidence: float = 1.0

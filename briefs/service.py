@@ -18,6 +18,7 @@ from briefs.digest import build_digest
 from briefs.documents import DEFAULT_MAX_BYTES
 from briefs.errors import SkippedFile, UnknownTopicError
 from briefs.files import iter_input_files, read_document
+from briefs.issues import IssueBook
 from briefs.matrix import build_matrix
 from briefs.models import (
     Actor,
@@ -33,7 +34,6 @@ from briefs.models import (
     StanceMatrix,
     as_utc,
 )
-from briefs.issues import IssueBook
 from briefs.store import Store
 from briefs.store.issues import IssueStore
 from briefs.topics import TopicCatalog

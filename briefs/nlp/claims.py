@@ -333,6 +333,16 @@ class SentenceReader:
             negations=0,
             verbatim=clauses.tokens_text(clause.region),
         )
+        topic = ctx.state.document.topic or self.topics.find(ctx.unit.sentence.text)
+        if reading.phrase.anaphoric and topic is not None:
+            # "supports the mission" in a story the catalog knows: the catalog's topic
+            known = StanceReading(reading.stance, stance.conditions, None, False)
+            speaker = clause.speaker
+            speaking = clause.person or (speaker.person if speaker else None)
+            display = speaking.display if speaking else (speaker.display if speaker else None)
+            for actor_id in self._holders_with_speaker(clause):
+                ctx.claims.append(_claim(actor_id, topic, known, speaking, display, ctx))
+            return True
         for actor_id in self._holders_with_speaker(clause):
             ctx.claims.append(_open_claim(actor_id, reading, stance.conditions, clause, ctx))
         return True
@@ -483,7 +493,7 @@ def _open_claim(
         phrase=reading.phrase.text,
         phrase_start=offset + reading.phrase.start,
         phrase_end=offset + reading.phrase.end,
-        keys=reading.phrase.keys,
+        key_words=reading.phrase.keys,
         phrase_head=reading.phrase.head or None,
         anaphoric=reading.phrase.anaphoric,
         confidence=reading.confidence,

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from briefs.catalog import Catalog, slugify
 from briefs.models import Actor, ActorKind
+from briefs.nlp import lexicon
 
 _PARTY_WORDS = frozenset(
     {
@@ -117,7 +118,7 @@ class DocumentActors:
             start += 1
         while end > start and doc[end - 1].text in _POSSESSIVE:
             end -= 1
-        if start >= end:
+        if start >= end or _in_a_title(doc, end):
             return None
         span = doc[start:end]
         text = span.text
@@ -201,6 +202,11 @@ def infer_kind(span: Span) -> ActorKind:
     if words & _COMPANY_WORDS or nouns & _COMPANY_NOUNS:
         return "company"
     return "organisation"
+
+
+def _in_a_title(doc: Doc, end: int) -> bool:
+    """ "Defense Minister Jan Kowalski": a word of an office, not a body."""
+    return end < len(doc) and doc[end].lemma_.lower() in lexicon.SPEAKER_NOUNS
 
 
 def _names_a_party(span: Span) -> bool:

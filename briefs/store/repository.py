@@ -610,6 +610,10 @@ def _claim_row(doc_id: str, document_text: str, claim: Claim) -> dict[str, Any]:
         "end": claim.end,
         "quote": document_text[claim.start : claim.end],
         "date": claim.date,
+        "phrase": claim.phrase,
+        "phrase_start": claim.phrase_start,
+        "phrase_end": claim.phrase_end,
+        "confidence": claim.confidence,
     }
 
 
@@ -808,6 +812,10 @@ _CITED_CLAIM_COLUMNS = (
     documents.c.source,
     documents.c.url,
     documents.c.published,
+    claims.c.phrase,
+    claims.c.phrase_start,
+    claims.c.phrase_end,
+    claims.c.confidence,
 )
 
 
@@ -1042,6 +1050,10 @@ def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
         source,
         url,
         published,
+        phrase,
+        phrase_start,
+        phrase_end,
+        confidence,
     ) = row[: len(_CITED_CLAIM_COLUMNS)]
     claim = {
         "actor_id": actor_id,
@@ -1057,6 +1069,13 @@ def _cited_claim_from_row(row: Row[Any]) -> CitedClaim:
         "start": start,
         "end": end,
         "date": date,
+        "phrase": phrase,
+        "phrase_start": phrase_start,
+        "phrase_end": phrase_end,
+        "key_words": (),
+        "phrase_head": None,
+        "anaphoric": False,
+        "confidence": 1.0 if confidence is None else confidence,
     }
     evidence = {
         "document": document,

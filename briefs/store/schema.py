@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -170,6 +171,11 @@ claims = Table(
     Column("end", Integer, nullable=False),
     Column("quote", Text, nullable=False),
     Column("date", Date),
+    # the open-world reading: the proposition as read, its span, how sure it is
+    Column("phrase", Text),
+    Column("phrase_start", Integer),
+    Column("phrase_end", Integer),
+    Column("confidence", Float),
     Index("ix_claims_actor_id", "actor_id"),
     Index("ix_claims_proposition", "proposition"),
     Index("ix_claims_doc_id", "doc_id"),  # same reason as ix_mentions_doc_id
@@ -231,5 +237,18 @@ def add_missing_columns(connection: Connection) -> None:
         connection.exec_driver_sql(
             f"ALTER TABLE {documents.name} ADD COLUMN {guard}ingested_at {column_type}"
         )
+    _add_claim_reading_columns(connection)
     # create_all builds indexes only with their table, so an old table lacks this one
     connection.execute(CreateIndex(ingested_at_index, if_not_exists=True))
+
+
+def _add_claim_reading_columns(connection: Connection) -> None:
+    """Claims stored before open-world readings lack their columns; all are nullable."""
+    present = {c["name"] for c in inspect(connection).get_columns(claims.name)}
+    guard = "IF NOT EXISTS " if connection.dialect.name == "postgresql" else ""
+    for name in ("phrase", "phrase_start", "phrase_end", "confidence"):
+        if name not in present:
+            column_type = claims.c[name].type.compile(dialect=connection.dialect)
+            connection.exec_driver_sql(
+                f"ALTER TABLE {claims.name} ADD COLUMN {guard}{name} {column_type}"
+            )
