@@ -1,4 +1,5 @@
-"""The `briefbot` command line: ingest, position, who, actors, chat, digest, sources, run, eval.
+"""The `briefbot` command line: ingest, position, who, issues, actors, chat, digest, sources,
+run, eval.
 
 Every engine error is turned into one line on stderr and a non-zero exit here,
 and nowhere else.
@@ -31,6 +32,7 @@ from bot.wiring import build_service
 from briefs.errors import BriefsError, SkippedFile, UnknownActorError
 from briefs.evaluation import ISSUE_TOPICS, EvalReport, load_gold, score
 from briefs.models import Brief, BriefRequest
+from briefs.render.issues import issues_to_json, issues_to_markdown, issues_to_text
 from briefs.render.json import actors_to_json, brief_to_json, matrix_to_json
 from briefs.render.markdown import brief_to_markdown, matrix_to_markdown
 from briefs.render.text import actors_to_text, brief_to_text, matrix_to_text
@@ -90,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--format", choices=FORMATS, default="text")
     who.set_defaults(handler=_who)
 
+    issues = commands.add_parser("issues", help="the corpus's issues, most active first")
+    issues.add_argument("--since", type=_date)
+    issues.add_argument("--limit", type=int, default=20, help="issues to show (0: all)")
+    issues.add_argument("--format", choices=FORMATS, default="text")
+    issues.set_defaults(handler=_issues)
+
     actors = commands.add_parser("actors", help="known actors with claim and document counts")
     actors.add_argument("--format", choices=("text", "json"), default="text")
     actors.set_defaults(handler=_actors)
@@ -141,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-recall", type=float, default=0.0)
     evaluate.add_argument("--min-stance-accuracy", type=float, default=0.0)
     evaluate.add_argument("--min-exactness", type=float, default=0.0)
+    evaluate.add_argument("--min-evidence-precision", type=float, default=0.0)
+    evaluate.add_argument("--min-point-precision", type=float, default=0.0)
     evaluate.set_defaults(handler=_eval)
     return parser
 
@@ -189,6 +199,13 @@ def _who(args: argparse.Namespace, settings: Settings) -> int:
     matrix = _service(args, settings).matrix(args.topic, since=args.since)
     render = {"text": matrix_to_text, "markdown": matrix_to_markdown, "json": matrix_to_json}
     print(render[args.format](matrix))
+    return 0
+
+
+def _issues(args: argparse.Namespace, settings: Settings) -> int:
+    found = _service(args, settings).issues(since=args.since, limit=max(args.limit, 0))
+    render = {"text": issues_to_text, "markdown": issues_to_markdown, "json": issues_to_json}
+    print(render[args.format](found))
     return 0
 
 
@@ -369,6 +386,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         (report.recall, args.min_recall, "recall"),
         (report.stance_accuracy, args.min_stance_accuracy, "stance accuracy"),
         (report.exactness, args.min_exactness, "exactness"),
+        (report.evidence_precision, args.min_evidence_precision, "evidence precision"),
+        (report.point_precision, args.min_point_precision, "point precision"),
     )
     failed = [f"{name} {value:.3f} < {floor}" for value, floor, name in floors if value < floor]
     for line in failed:
@@ -400,6 +419,9 @@ def _report_text(report: EvalReport) -> str:
         f"recall: {report.recall:.3f} ({report.found}/{report.entries})",
         f"stance accuracy: {report.stance_accuracy:.3f} ({report.stance_correct}/{report.found})",
         f"exactness: {report.exactness:.3f} ({report.verbatim}/{report.quotes})",
+        f"evidence precision: {report.evidence_precision:.3f}"
+        f" ({report.gold_quotes}/{report.quotes})",
+        f"point precision: {report.point_precision:.3f} ({report.gold_points}/{report.points})",
         f"misses ({len(report.misses)}):",
     ]
     lines += [

@@ -260,6 +260,12 @@ class IssueBook:
         scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
         return [s[3] for s in scored]
 
+    def closeness(self, text: str, issue: Issue) -> int:
+        """How many of the text's words the issue's label and key words share."""
+        wanted = {same_head(w) for w in query_words(text)}
+        words = set(issue.keys) | {same_head(w) for w in query_words(issue.label)}
+        return len(wanted & words)
+
     def most_active(self, limit: int = 5) -> list[Issue]:
         return sorted(self.issues.values(), key=lambda i: -i.claims)[:limit]
 

@@ -300,6 +300,16 @@ class ActorSummary(Frozen):
     documents: int
 
 
+class IssueSummary(Frozen):
+    """One issue of the corpus: who took a stance on it, how often, when last."""
+
+    label: str
+    actors: int
+    claims: int
+    last_seen: dt.date | None
+    key_phrases: tuple[str, ...] = ()
+
+
 # --- digests -------------------------------------------------------------------
 
 # A first digest (no earlier one to start from) looks back this far from `until`.

@@ -31,6 +31,7 @@ from briefs.models import (
     DigestRequest,
     Document,
     Frozen,
+    IssueSummary,
     StanceMatrix,
     as_utc,
 )
@@ -38,6 +39,8 @@ from briefs.store import Store
 from briefs.store.issues import IssueStore
 from briefs.topics import TopicCatalog
 
+SUGGESTED_ISSUES = 5  # "did you mean" issues for a text that names none
+KEY_PHRASES = 4  # phrases shown beside an issue's label
 SAVE_BATCH = 32  # analyses written per transaction during ingest
 # A matrix row shows an actor's latest stance; its newest claims are all it needs.
 MATRIX_CLAIMS_PER_ACTOR = 12
@@ -232,11 +235,30 @@ class BriefingService:
         )
 
     def _propositions(self, topic: str) -> set[str]:
-        """The propositions a topic names; raises UnknownTopicError when there are none."""
+        """The propositions a user's text names: catalog topics and the corpus's issues.
+
+        Raises UnknownTopicError with the corpus's most active issues as suggestions.
+        """
         propositions = {t.proposition for t in self.topics.matching(topic)}
+        found = self.issue_book.matching(topic)
+        if found:
+            # the best-matching issues: those as close to the text as the closest
+            best = self.issue_book.closeness(topic, found[0])
+            propositions |= {i.label for i in found if self.issue_book.closeness(topic, i) >= best}
         if not propositions:
-            raise UnknownTopicError(topic, tuple(t.id for t in self.topics.topics))
+            suggestions = [i.label for i in self.issue_book.most_active(SUGGESTED_ISSUES)]
+            raise UnknownTopicError(topic, tuple(suggestions or (t.id for t in self.topics.topics)))
         return propositions
+
+    def issues(self, *, since: dt.date | None = None, limit: int = 20) -> list[IssueSummary]:
+        """The corpus's issues with actor and claim counts, most active first."""
+        book = self.issue_book
+        summaries = [
+            s.model_copy(update={"key_phrases": _key_phrases(book, s.label)})
+            for s in self.store.proposition_summaries(since=since)
+        ]
+        summaries.sort(key=lambda s: (-s.actors, -s.claims, s.label))
+        return summaries if limit == 0 else summaries[:limit]
 
     def actors(self) -> list[ActorSummary]:
         """Known actors with their claim and document counts."""
@@ -249,6 +271,13 @@ class BriefingService:
         starts = [a for a in names if a.name.casefold().startswith(wanted)]
         contains = [a for a in names if wanted in a.name.casefold() and a not in starts]
         return (starts + contains)[:limit]
+
+
+def _key_phrases(book: IssueBook, label: str) -> tuple[str, ...]:
+    issue = book.issues.get(label)
+    if issue is None:
+        return ()
+    return tuple(p for p, _ in issue.phrases.most_common(KEY_PHRASES) if p != label)
 
 
 def _batches(items: Iterable[Analysis], size: int) -> Iterator[list[Analysis]]:

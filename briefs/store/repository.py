@@ -60,6 +60,7 @@ from briefs.models import (
     DigestReads,
     Document,
     Evidence,
+    IssueSummary,
     Mention,
     Sentence,
     SourceRef,
@@ -252,6 +253,27 @@ class Store:
                 documents=document_count,
             )
             for actor_id, name, kind, claim_count, document_count in rows
+        ]
+
+    def proposition_summaries(self, *, since: dt.date | None = None) -> list[IssueSummary]:
+        """Per proposition: actors and stance claims, and the latest claim date."""
+        query = (
+            select(
+                claims.c.proposition,
+                func.count(func.distinct(claims.c.actor_id)),
+                func.count(),
+                func.max(claims.c.date),
+            )
+            .where(claims.c.kind == "stance")
+            .group_by(claims.c.proposition)
+        )
+        if since is not None:
+            query = query.where(claims.c.date >= since)
+        with self._reading("summarise issues") as conn:
+            rows = conn.execute(query).all()
+        return [
+            IssueSummary(label=label, actors=actors, claims=count, last_seen=last)
+            for label, actors, count, last in rows
         ]
 
     # --- claims --------------------------------------------------------------------
