@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=5.0, gt=0)
     actors_file: Path | None = None
     topics_file: Path | None = None
+    bundled_topics: bool = True  # False: only the topics file's issues are curated
     log_level: str = "WARNING"
 
     @property

@@ -26,7 +26,7 @@ def open_store(settings: Settings, db: Path | None = None) -> Store:
 def build_service(settings: Settings, db: Path | None = None) -> BriefingService:
     """The briefing service over the configured store, catalogs and model."""
     catalog = Catalog.load(_existing(settings.actors_file))
-    topics = TopicCatalog.load(_existing(settings.topics_file))
+    topics = TopicCatalog.load(_existing(settings.topics_file), bundled=settings.bundled_topics)
 
     def make_analyzer() -> Analyzer:
         return Analyzer(load_model(settings.spacy_model), catalog, topics)

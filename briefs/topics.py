@@ -60,10 +60,16 @@ class TopicCatalog:
         self._by_proposition = {t.proposition: t for t in self.topics}
 
     @classmethod
-    def load(cls, extra_files: Iterable[Path] = ()) -> TopicCatalog:
-        """The bundled topics, then any user files (a user topic with a known id replaces it)."""
-        bundled = resources.files("briefs").joinpath("data/topics.json").read_text("utf-8")
-        topics = {t.id: t for t in _parse_topics(bundled, "bundled topics")}
+    def load(cls, extra_files: Iterable[Path] = (), *, bundled: bool = True) -> TopicCatalog:
+        """The bundled topics, then any user files (a user topic with a known id replaces it).
+
+        Topics are optional curation: with `bundled=False` and no files, every issue is
+        found in the corpus itself.
+        """
+        topics: dict[str, Topic] = {}
+        if bundled:
+            text = resources.files("briefs").joinpath("data/topics.json").read_text("utf-8")
+            topics = {t.id: t for t in _parse_topics(text, "bundled topics")}
         for path in extra_files:
             for topic in _parse_topics(path.read_text("utf-8"), str(path)):
                 topics[topic.id] = topic

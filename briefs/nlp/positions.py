@@ -143,6 +143,10 @@ def _adjective_reading(
         target = _complement(child, inside, excluded)
         if target is None:
             continue
+        inner = next((c for c in child.children if c.dep_ == "xcomp"), None)
+        inner_stance = _verb_stance(inner) if inner is not None else None
+        if inner_stance is not None:  # "ready to reject" opposes
+            stance = _compose(stance, inner_stance)
         return OpenReading(_negate(stance, negated), EXPLICIT, target)
     return None
 
@@ -295,7 +299,7 @@ def _is_it(token: Token) -> bool:
 def _complement(predicate: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
     """What the predicate is about: its object, its infinitive, or its preposition's object."""
     xcomp = next((c for c in predicate.children if c.dep_ in ("xcomp", "ccomp")), None)
-    if xcomp is not None and xcomp.pos_ in ("VERB", "AUX") and _verb_stance(xcomp) is None:
+    if xcomp is not None and xcomp.pos_ in ("VERB", "AUX"):
         return _verb_phrase(xcomp, inside, excluded)
     for child in predicate.children:
         if child.dep_ in _OBJECTS and child.i not in excluded:

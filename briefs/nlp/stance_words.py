@@ -53,6 +53,8 @@ STANCE_VERBS: dict[str, Stance] = {
             "aim",
             "offer",
             "promote",
+            "like",
+            "press",
         ],
         "supports",
     ),
@@ -91,7 +93,7 @@ STANCE_VERBS: dict[str, Stance] = {
     # openness without commitment
     **dict.fromkeys(["consider", "explore", "weigh", "study", "examine", "mull"], "conditional"),
     # declining to take a side
-    **dict.fromkeys(["abstain"], "undecided"),
+    **dict.fromkeys(["abstain", "decline"], "undecided"),
 }
 
 # Verb + particle or preposition: "call for", "vote against", "rule out", "sign up".

@@ -1,0 +1,139 @@
+"""Open-world positions: stances on any subject, read from general language.
+
+The sentences are about subjects no catalog lists (city transport, health, labour,
+sport, business), so each claim here comes from the open reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from briefs.issues import IssueBook
+from briefs.models import Analysis
+
+AnalyzeText = Callable[..., Analysis]
+
+CASES = [
+    (
+        "rejects",
+        "The Royal College of Nursing rejected the pay offer from the hospital trust on Monday.",
+        "royal-college-of-nursing",
+        "opposes",
+        "pay offer from the hospital trust",
+    ),
+    (
+        "calls-for",
+        "Greenpeace called for a ban on bottom trawling in protected waters.",
+        "greenpeace",
+        "supports",
+        "ban on bottom trawling in protected waters",
+    ),
+    (
+        "negated-commitment",
+        "Spain will not meet the spending target this decade, its government said.",
+        "spain",
+        "opposes",
+        "meet the spending target this decade",
+    ),
+    (
+        "evaluation",
+        "The union said the new roster was unacceptable.",
+        None,
+        None,
+        None,
+    ),
+    (
+        "ready-to",
+        "Germany is ready to approve the rail merger.",
+        "germany",
+        "supports",
+        "approve the rail merger",
+    ),
+    (
+        "vote-against",
+        "Canada voted against the fishing quota at the summit.",
+        "canada",
+        "opposes",
+        "fishing quota",
+    ),
+    (
+        "considers",
+        "France is considering a tax on sugary drinks.",
+        "france",
+        "conditional",
+        "tax on sugary drinks",
+    ),
+    (
+        "abstains-on-the-matter-at-hand",
+        "Poland backed the congestion charge. Italy abstained.",
+        "italy",
+        "undecided",
+        "congestion charge",
+    ),
+]
+
+
+def _claim_for(analysis: Analysis, actor_id: str) -> tuple[str | None, str | None]:
+    claims = [c for c in analysis.claims if c.actor_id == actor_id and c.kind == "stance"]
+    assert claims, f"no stance claim for {actor_id}: {analysis.claims}"
+    return claims[0].stance, claims[0].phrase
+
+
+@pytest.mark.parametrize(
+    ("body", "actor", "stance", "phrase"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_open_position(
+    analyze_text: AnalyzeText, body: str, actor: str | None, stance: str, phrase: str
+) -> None:
+    analysis = analyze_text(body)
+    if actor is None:
+        # an unnamed union is no actor: nothing is attributed to a body the text never names
+        assert all(c.phrase is None or c.actor_id for c in analysis.claims)
+        return
+    assert _claim_for(analysis, actor) == (stance, phrase)
+
+
+def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Germany held talks with France on the rail merger in Berlin.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_the_quote_is_the_whole_sentence_and_the_phrase_its_span(
+    analyze_text: AnalyzeText,
+) -> None:
+    analysis = analyze_text("Greenpeace called for a ban on bottom trawling in protected waters.")
+    [claim] = [c for c in analysis.claims if c.actor_id == "greenpeace"]
+    text = analysis.document.text
+    assert claim.phrase_start is not None and claim.phrase_end is not None
+    assert text[claim.phrase_start : claim.phrase_end] == "ban on bottom trawling in protected waters"
+
+
+def test_issues_group_one_story_and_keep_another_apart(analyze_text: AnalyzeText) -> None:
+    book = IssueBook()
+    first = book.assign(
+        analyze_text(
+            "Riverton council backs congestion charge. Riverton City Council backed the "
+            "congestion charge for the city centre on Tuesday, and the drivers' club "
+            "rejected the charge."
+        )
+    )
+    second = book.assign(
+        analyze_text(
+            "Riverton council and the congestion charge. The Chamber of Commerce opposed "
+            "the congestion charge for the city centre of Riverton, and Riverton City "
+            "Council defended the charge."
+        )
+    )
+    labels = {c.proposition for a in (first, second) for c in a.claims if c.phrase}
+    assert len(labels) == 1, labels
+    other = book.assign(
+        analyze_text(
+            "Ferry fares to rise. The Ferry Passengers Association rejected a fare rise "
+            "on island ferries, and the operator Island Link defended the fares."
+        )
+    )
+    assert {c.proposition for c in other.claims if c.phrase}.isdisjoint(labels)
