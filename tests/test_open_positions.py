@@ -109,7 +109,8 @@ def test_the_quote_is_the_whole_sentence_and_the_phrase_its_span(
     [claim] = [c for c in analysis.claims if c.actor_id == "greenpeace"]
     text = analysis.document.text
     assert claim.phrase_start is not None and claim.phrase_end is not None
-    assert text[claim.phrase_start : claim.phrase_end] == "ban on bottom trawling in protected waters"
+    span = text[claim.phrase_start : claim.phrase_end]
+    assert span == "ban on bottom trawling in protected waters"
 
 
 def test_issues_group_one_story_and_keep_another_apart(analyze_text: AnalyzeText) -> None:
