@@ -3,7 +3,8 @@
 The corpus in tests/data/mixed_news has nothing to do with the catalog's topics: every
 position in it is open-world. The articles are ingested through the command line into a
 temporary database, then the `actors` list and the briefs of the busiest actors are read
-back as JSON and compared with gold.json.
+back as JSON and compared with gold.json. The .txt files are passed one by one: the
+folder's README.md would otherwise be read as an article.
 """
 
 from __future__ import annotations
