@@ -41,7 +41,6 @@ _SAME_HEADS = {
     "bill": "law",
     "legislation": "law",
     "levy": "tax",
-    "safeguard": "safeguard",
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\d{2,}")
 _STOP = frozenset(
@@ -247,24 +246,22 @@ class IssueBook:
     # --- questions -------------------------------------------------------------------
 
     def matching(self, text: str) -> list[Issue]:
-        """Issues a user's free text names: by label, key words or phrases; best first."""
+        """The issues a user's free text names best: by label and key words.
+
+        Those sharing the most of the text's words, all of them when several tie.
+        """
         wanted = {same_head(w) for w in query_words(text)}
         if not wanted:
             return []
-        scored = []
+        scored: list[tuple[int, Issue]] = []
         for issue in self.issues.values():
             words = set(issue.keys) | {same_head(w) for w in query_words(issue.label)}
             shared = wanted & words
             if shared and (len(shared) >= min(2, len(wanted)) or issue.head in wanted):
-                scored.append((len(shared), issue.head in wanted, issue.claims, issue))
-        scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
-        return [s[3] for s in scored]
-
-    def closeness(self, text: str, issue: Issue) -> int:
-        """How many of the text's words the issue's label and key words share."""
-        wanted = {same_head(w) for w in query_words(text)}
-        words = set(issue.keys) | {same_head(w) for w in query_words(issue.label)}
-        return len(wanted & words)
+                scored.append((len(shared), issue))
+        best = max((count for count, _ in scored), default=0)
+        found = [issue for count, issue in scored if count == best]
+        return sorted(found, key=lambda i: (i.head not in wanted, -i.claims))
 
     def most_active(self, limit: int = 5) -> list[Issue]:
         return sorted(self.issues.values(), key=lambda i: -i.claims)[:limit]

@@ -240,11 +240,7 @@ class BriefingService:
         Raises UnknownTopicError with the corpus's most active issues as suggestions.
         """
         propositions = {t.proposition for t in self.topics.matching(topic)}
-        found = self.issue_book.matching(topic)
-        if found:
-            # the best-matching issues: those as close to the text as the closest
-            best = self.issue_book.closeness(topic, found[0])
-            propositions |= {i.label for i in found if self.issue_book.closeness(topic, i) >= best}
+        propositions |= {issue.label for issue in self.issue_book.matching(topic)}
         if not propositions:
             suggestions = [i.label for i in self.issue_book.most_active(SUGGESTED_ISSUES)]
             raise UnknownTopicError(topic, tuple(suggestions or (t.id for t in self.topics.topics)))

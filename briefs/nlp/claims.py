@@ -46,7 +46,8 @@ class DocumentState:
     """What earlier sentences of the document established."""
 
     topic: Topic | None = None
-    phrase: PhraseSpan | None = None  # the last open proposition that named its subject
+    # the last open proposition that named its subject, its offsets in the document text
+    phrase: PhraseSpan | None = None
     speaker: Speaker | None = None  # the last person heard
     organisations: list[str] = field(default_factory=list)  # named so far, latest last
 
@@ -295,13 +296,8 @@ class SentenceReader:
             ctx.state.document.topic = topic
         if not clause.actors or topic is None or self._at_home(topic, clause, ctx):
             return
-        speaker = clause.speaker
-        speaking = clause.person or (speaker.person if speaker else None)
-        holders = list(clause.actors)
-        if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
-            holders.append(speaking.id)
-        display = speaking.display if speaking else (speaker.display if speaker else None)
-        for actor_id in dict.fromkeys(holders):
+        speaking, display = _voice(clause)
+        for actor_id in _holders_with_speaker(clause):
             ctx.claims.append(_claim(actor_id, topic, reading, speaking, display, ctx))
 
     def _read_open(self, clause: _Clause, frames: list[Token], ctx: SentenceContext) -> bool:
@@ -313,12 +309,8 @@ class SentenceReader:
         if subject is not None and not clause.from_speaker:  # "the deal is unacceptable": kept
             excluded |= {t.i for t in subject.subtree}
         excluded |= set(ctx.index)  # actor names are holders, not propositions
-        anchor = None
         reading = read_position(
-            head,
-            clause.region,
-            clauses.negation_count(head, anchor),
-            excluded=frozenset(excluded),
+            head, clause.region, clauses.negation_count(head), excluded=frozenset(excluded)
         )
         if reading is None:
             return False
@@ -326,8 +318,15 @@ class SentenceReader:
             if ctx.state.document.phrase is None:
                 return False
             reading = replace(reading, phrase=ctx.state.document.phrase)
-        elif reading.phrase.keys:
-            ctx.state.document.phrase = reading.phrase
+        else:  # offsets from the paragraph's parse to the document's text
+            offset = ctx.unit.offset
+            phrase = reading.phrase
+            reading = replace(
+                reading,
+                phrase=replace(phrase, start=offset + phrase.start, end=offset + phrase.end),
+            )
+            if phrase.keys:
+                ctx.state.document.phrase = reading.phrase
         stance = read_stance(
             clauses.masked_tokens_text(clause.region, ctx.index) + " ; " + clause.frame_text,
             negations=0,
@@ -337,23 +336,13 @@ class SentenceReader:
         if reading.phrase.anaphoric and topic is not None:
             # "supports the mission" in a story the catalog knows: the catalog's topic
             known = StanceReading(reading.stance, stance.conditions, None, False)
-            speaker = clause.speaker
-            speaking = clause.person or (speaker.person if speaker else None)
-            display = speaking.display if speaking else (speaker.display if speaker else None)
-            for actor_id in self._holders_with_speaker(clause):
+            speaking, display = _voice(clause)
+            for actor_id in _holders_with_speaker(clause):
                 ctx.claims.append(_claim(actor_id, topic, known, speaking, display, ctx))
             return True
-        for actor_id in self._holders_with_speaker(clause):
+        for actor_id in _holders_with_speaker(clause):
             ctx.claims.append(_open_claim(actor_id, reading, stance.conditions, clause, ctx))
         return True
-
-    def _holders_with_speaker(self, clause: _Clause) -> list[str]:
-        speaker = clause.speaker
-        speaking = clause.person or (speaker.person if speaker else None)
-        holders = list(clause.actors)
-        if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
-            holders.append(speaking.id)
-        return list(dict.fromkeys(holders))
 
     def _read_nominal(self, noun: Token, agent: Token, ctx: SentenceContext) -> None:
         """ "the commitment by France and the UK to put boots on the ground"."""
@@ -465,6 +454,23 @@ def _claim(
     )
 
 
+def _voice(clause: _Clause) -> tuple[Person | None, str | None]:
+    """Who voiced a clause, and how they are shown: the person, else the speaker as written."""
+    speaker = clause.speaker
+    speaking = clause.person or (speaker.person if speaker else None)
+    display = speaking.display if speaking else (speaker.display if speaker else None)
+    return speaking, display
+
+
+def _holders_with_speaker(clause: _Clause) -> list[str]:
+    """The clause's holders, and the person who voiced it when they speak for them."""
+    speaking, _ = _voice(clause)
+    holders = list(clause.actors)
+    if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
+        holders.append(speaking.id)
+    return list(dict.fromkeys(holders))
+
+
 def _open_claim(
     actor_id: str,
     reading: OpenReading,
@@ -472,11 +478,8 @@ def _open_claim(
     clause: _Clause,
     ctx: SentenceContext,
 ) -> Claim:
-    speaker = clause.speaker
-    speaking = clause.person or (speaker.person if speaker else None)
-    display = speaking.display if speaking else (speaker.display if speaker else None)
+    speaking, display = _voice(clause)
     shown = reading.confidence >= SHOWN
-    offset = ctx.unit.offset
     return Claim(
         actor_id=actor_id,
         kind="stance" if shown else "context",
@@ -491,8 +494,8 @@ def _open_claim(
         end=ctx.unit.sentence.end,
         date=ctx.date,
         phrase=reading.phrase.text,
-        phrase_start=offset + reading.phrase.start,
-        phrase_end=offset + reading.phrase.end,
+        phrase_start=reading.phrase.start,
+        phrase_end=reading.phrase.end,
         key_words=reading.phrase.keys,
         phrase_head=reading.phrase.head or None,
         anaphoric=reading.phrase.anaphoric,

@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 from briefs.catalog import Catalog
 
 _NOT_A_NAME = re.compile(r"[@#/\d]|https?:|\.com")
-_POSSESSIVE = ("'s", "’s", "'", "’")
+POSSESSIVE_ENDINGS = ("'s", "’s", "'", "’")  # tokens spaCy leaves inside a name
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _typographic_variants(form: str) -> set[str]:
 def _clean_person(ent: Span) -> Span | None:
     """Strip possessives and reject handles/URLs that spaCy labels PERSON."""
     start, end = ent.start, ent.end
-    while end > start and ent.doc[end - 1].text in _POSSESSIVE:
+    while end > start and ent.doc[end - 1].text in POSSESSIVE_ENDINGS:
         end -= 1
     span = Span(ent.doc, start, end, label="PERSON")
     text = span.text

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from briefs.catalog import Catalog, slugify
 from briefs.models import Actor, ActorKind
 from briefs.nlp import lexicon
+from briefs.nlp.mentions import POSSESSIVE_ENDINGS
 
 _PARTY_WORDS = frozenset(
     {
@@ -73,7 +74,6 @@ _GROUP_HEADS = frozenset({"country", "state", "nation", "government", "member"})
 _MESSENGER_VERBS = frozenset({"report", "cite", "quote", "publish", "obtain", "see", "reveal"})
 _MESSENGER_NOUNS = frozenset({"agency", "newspaper", "broadcaster", "outlet", "daily", "channel"})
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&\-]{1,9}$")
-_POSSESSIVE = ("'s", "’s", "'", "’")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class DocumentActors:
         doc = ent.doc
         while start < end and doc[start].lower_ in ("the", "a", "an"):
             start += 1
-        while end > start and doc[end - 1].text in _POSSESSIVE:
+        while end > start and doc[end - 1].text in POSSESSIVE_ENDINGS:
             end -= 1
         if start >= end or _in_a_title(doc, end):
             return None

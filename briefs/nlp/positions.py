@@ -33,6 +33,7 @@ _DROP_LEADING = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 )
 _CUT_DEPS = frozenset({"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis"})
+_LOOSE_ENDS = frozenset({"ADP", "CCONJ", "DET", "PART", "PUNCT"})  # never end a phrase
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "VERB"})
 
 
@@ -48,7 +49,7 @@ class PhraseSpan:
     """The proposition as read: normalised words, verbatim tokens, key lemmas."""
 
     text: str
-    start: int  # character offsets in the parsed Doc
+    start: int  # character offsets in the parsed Doc (claims move them to the document)
     end: int
     keys: tuple[str, ...]
     head: str
@@ -347,10 +348,8 @@ def _phrase(
         tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct or tokens[0].dep_ == "case"
     ):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART")):
-        tokens = tokens[:-1]
     tokens = _first_words(tokens, _PHRASE_MAX_TOKENS)
-    while tokens and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "PART", "PUNCT"):
+    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in _LOOSE_ENDS):
         tokens = tokens[:-1]
     if not tokens:
         return None

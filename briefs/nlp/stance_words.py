@@ -45,7 +45,6 @@ STANCE_VERBS: dict[str, Stance] = {
             "recommend",
             "prefer",
             "insist",
-            "approve",
             "greenlight",
             "unveil",
             "plan",
