@@ -30,6 +30,7 @@ from briefs.nlp.mentions import MentionFinder, TokenMention
 from briefs.nlp.organisations import DocumentActors
 from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit, split_paragraph
+from briefs.pieces import bounded_spans
 from briefs.topics import TopicCatalog
 
 TWEET_MAX_CHARS = (
@@ -86,7 +87,8 @@ class Analyzer:
         texts: list[str] = []
         for document in documents:
             boilerplate = find_boilerplate(document)
-            spans = content_spans(document, boilerplate)
+            # A paragraph too long for one parse is read in bounded pieces (briefs/pieces.py).
+            spans = bounded_spans(document.text, content_spans(document, boilerplate))
             prepared.append((document, boilerplate, spans))
             texts.extend(document.text[s:e] for s, e in spans)
         parsed = iter(self.nlp.pipe(texts, batch_size=self.batch_size))

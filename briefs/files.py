@@ -65,19 +65,41 @@ def _expand(path: Path, walked: set[Path]) -> Iterator[Path | SkippedFile]:
     """`path` itself when it is a text file, or the text files under it when it is a folder."""
     if path.is_dir():
         yield from _walk(path, walked)
-    elif not path.exists():
-        yield SkippedFile(str(path), _MISSING)
-    elif not path.is_file():
-        yield SkippedFile(str(path), "not a regular file")
-    elif path.suffix.lower() not in TEXT_SUFFIXES:
-        yield SkippedFile(str(path), _NOT_TEXT)
     else:
-        yield path
+        yield _as_input(path)
 
 
-def _walk(folder: Path, walked: set[Path]) -> Iterator[Path | SkippedFile]:
+def _as_input(path: Path) -> Path | SkippedFile:
+    """A path that is not a folder: the file to read, or why it is not one."""
+    if not path.exists():
+        return SkippedFile(str(path), _MISSING)
+    if not path.is_file():
+        return SkippedFile(str(path), "not a regular file")
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return SkippedFile(str(path), _NOT_TEXT)
+    return path
+
+
+def _walk(root: Path, walked: set[Path]) -> Iterator[Path | SkippedFile]:
+    """Depth first, in name order, on a stack of our own rather than Python's: a tree
+    of 600 nested folders would pass the interpreter's recursion limit."""
+    stack: list[Iterator[Path]] = []
+    yield from _enter(root, walked, stack)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif entry.is_dir():
+            yield from _enter(entry, walked, stack)
+        else:
+            yield _as_input(entry)
+
+
+def _enter(folder: Path, walked: set[Path], stack: list[Iterator[Path]]) -> Iterator[SkippedFile]:
+    """Push the folder's visible entries onto `stack`; a folder that cannot be listed is
+    skipped with its reason, and one already walked (a symlink loop) is passed over."""
     real = folder.resolve()
-    if real in walked:  # a symlink loop would otherwise recurse forever
+    if real in walked:
         return
     walked.add(real)
     try:
@@ -85,9 +107,7 @@ def _walk(folder: Path, walked: set[Path]) -> Iterator[Path | SkippedFile]:
     except OSError as exc:
         yield SkippedFile(str(folder), _os_reason(exc))
         return
-    for entry in entries:
-        if not entry.name.startswith("."):
-            yield from _expand(entry, walked)
+    stack.append(entry for entry in entries if not entry.name.startswith("."))
 
 
 def _path_id(path: Path) -> str:

@@ -18,6 +18,7 @@ from briefs.digest import build_digest
 from briefs.documents import DEFAULT_MAX_BYTES
 from briefs.errors import SkippedFile, UnknownTopicError
 from briefs.files import iter_input_files, read_document
+from briefs.isolation import analyse_isolated, failure_reason
 from briefs.issues import IssueBook
 from briefs.matrix import build_matrix
 from briefs.models import (
@@ -54,6 +55,7 @@ class IngestReport(Frozen):
     ingested: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason)
+    failed: tuple[tuple[str, str], ...] = ()  # (document id, reason): analysis failed
     words: int = 0
 
     @property
@@ -115,18 +117,22 @@ class BriefingService:
         New and changed documents are stamped as ingested at `now` (the clock's time
         when not given, timezone-aware); unchanged ones keep their stamp.
         """
-        skipped: list[tuple[str, str]] = []
-        read: list[Document] = []
+        skipped: list[SkippedFile] = []
+        read: dict[str, tuple[str, Document]] = {}  # id → (the path as given, document)
         for item in iter_input_files(paths):
             document = self._read(item, max_bytes)
-            if isinstance(document, SkippedFile):
-                skipped.append((document.path, document.reason))
-                if on_skip is not None:
-                    on_skip(document)
-            else:
-                read.append(document)
-        report = self.ingest_documents(read, now=now)
-        return report.model_copy(update={"skipped": tuple(skipped)})
+            if isinstance(document, Document):
+                read[document.id] = (str(item), document)
+                continue
+            skipped.append(document)
+            if on_skip is not None:
+                on_skip(document)
+        report = self.ingest_documents([d for _, d in read.values()], now=now)
+        for doc_id, reason in report.failed:  # read, but the analyzer failed on it
+            skipped.append(SkippedFile(read[doc_id][0], reason))
+            if on_skip is not None:
+                on_skip(skipped[-1])
+        return report.model_copy(update={"skipped": tuple((s.path, s.reason) for s in skipped)})
 
     def ingest_documents(
         self, documents: Iterable[Document], *, now: dt.datetime | None = None
@@ -137,7 +143,8 @@ class BriefingService:
         A document whose id is stored with the same checksum is "unchanged", and so is a
         second document with the id of one earlier in `documents`. New and changed ones
         are stamped as ingested at `now` (the clock's time when not given), so the next
-        digest whose window covers `now` sees them.
+        digest whose window covers `now` sees them. A document the analyzer fails on is
+        left out with its reason (`failed`, `skipped`); the others are saved.
         """
         ingested_at = as_utc(now if now is not None else self.clock())
         fresh: dict[str, Document] = {}
@@ -148,11 +155,18 @@ class BriefingService:
             else:
                 fresh[document.id] = document.model_copy(update={"ingested_at": ingested_at})
         new = list(fresh.values())
-        ingested = self.save(self._filed(self.analyzer.analyze_many(new))) if new else []
+        failed: dict[str, str] = {}
+        ingested = self.save(self._analysed(new, failed)) if new else []
         if ingested:
             self._known = None  # new actors may have been learnt: rebuild the resolver
-        words = sum(len(d.text[d.body_start :].split()) for d in new)
-        return IngestReport(ingested=tuple(ingested), unchanged=tuple(unchanged), words=words)
+        saved = [d for d in new if d.id not in failed]
+        return IngestReport(
+            ingested=tuple(ingested),
+            unchanged=tuple(unchanged),
+            skipped=tuple((fresh[i].name, reason) for i, reason in failed.items()),
+            failed=tuple(failed.items()),
+            words=sum(len(d.text[d.body_start :].split()) for d in saved),
+        )
 
     def save(self, analyses: Iterable[Analysis]) -> list[str]:
         """Write analyses in batches; returns the names of the documents saved."""
@@ -163,10 +177,11 @@ class BriefingService:
             names.extend(a.document.name for a in batch)
         return names
 
-    def _filed(self, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
-        """Each analysis with its open claims filed under the corpus's issues."""
-        for analysis in analyses:
-            yield self.issue_book.assign(analysis)
+    def _analysed(
+        self, documents: Sequence[Document], failed: dict[str, str]
+    ) -> Iterator[Analysis]:
+        """Each document's analysis filed under the corpus's issues; failures go to `failed`."""
+        return analyse_isolated(self.analyzer, documents, failed, file=self.issue_book.assign)
 
     @property
     def issue_store(self) -> IssueStore:
@@ -186,6 +201,8 @@ class BriefingService:
             return read_document(item, max_bytes=max_bytes)
         except SkippedFile as skipped:
             return skipped
+        except Exception as exc:  # a parser bug on one odd file must not end the batch
+            return SkippedFile(str(item), failure_reason(exc, doing="read"))
 
     # --- questions -----------------------------------------------------------
 

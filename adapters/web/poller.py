@@ -463,32 +463,17 @@ class SourcePoller:
     def _ingest(
         self, documents: Sequence[Document], now: dt.datetime
     ) -> tuple[IngestReport, dict[str, str | None]]:
-        """Ingest the documents; one whose analysis fails is skipped with its reason."""
+        """Ingest the documents; one whose analysis fails is skipped with its reason (the
+        service isolates each document, and says which failed)."""
         failures: dict[str, str | None] = {d.id: None for d in documents}
         if not documents:
             return IngestReport(), failures
-        try:
-            return self.service.ingest_documents(documents, now=now), failures
-        except StoreError:
-            raise
-        except Exception:
-            logger.exception(
-                "ingesting %d documents failed; trying them one by one", len(documents)
-            )
-        ingested: list[str] = []
-        unchanged: list[str] = []
-        for document in documents:
-            try:
-                one = self.service.ingest_documents([document], now=now)
-            except StoreError:
-                raise
-            except Exception as exc:
-                logger.exception("ingesting %s failed", document.name)
-                failures[document.id] = f"could not be analysed ({type(exc).__name__})"
-                continue
-            ingested += one.ingested
-            unchanged += one.unchanged
-        return IngestReport(ingested=tuple(ingested), unchanged=tuple(unchanged)), failures
+        report = self.service.ingest_documents(documents, now=now)
+        names = {d.id: d.name for d in documents}
+        for doc_id, reason in report.failed:
+            logger.warning("ingesting %s failed: %s", names[doc_id], reason)
+            failures[doc_id] = reason
+        return report, failures
 
     def _stories(
         self, items: Sequence[WebItem], new_names: set[str]
