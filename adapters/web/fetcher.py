@@ -16,9 +16,9 @@ What "polite and bounded" means here:
   bounded pieces, so a compression bomb stops at the cap whatever aiohttp version is
   installed (older ones inflate each network chunk whole);
 - at most `max_concurrency` fetches at once (and `per_host` connections per host);
-- private, loopback and link-local addresses refused unless `allow_private` (sources
-  are added from chat: without this any user could make the bot read the internal
-  network or a cloud metadata endpoint).
+- private, loopback and link-local addresses, in every spelling (`adapters.web.addresses`),
+  refused unless `allow_private` (sources are added from chat: without this any user
+  could make the bot read the internal network or a cloud metadata endpoint).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import ipaddress
 import socket
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -40,6 +39,7 @@ from multidict import CIMultiDictProxy
 from pydantic import Field
 from yarl import URL
 
+from adapters.web.addresses import is_public_address, is_public_host, parse_address
 from briefs.documents import too_large_reason
 from briefs.models import Frozen
 from briefs.sources.charset import decode_body
@@ -462,7 +462,7 @@ def _checked_url(url: str, config: FetchConfig) -> URL:
         raise FetchFailed("invalid_url", f"{url!r} is not a valid URL") from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise FetchFailed("invalid_url", f"{url!r} is not an http or https URL")
-    if _is_private_literal(parsed.host) and not config.may_reach(parsed.host):
+    if not is_public_host(parsed.host) and not config.may_reach(parsed.host):
         raise FetchFailed("private_address", f"{parsed.host} is a private or local address")
     return parsed
 
@@ -473,16 +473,6 @@ def _next_hop(current: URL, location: str, config: FetchConfig) -> URL:
     except (ValueError, TypeError) as exc:
         raise FetchFailed("invalid_url", f"redirect to an invalid URL {location!r}") from exc
     return _checked_url(str(target), config)
-
-
-def _is_private_literal(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
-            ".localhost"
-        )
-    return not address.is_global
 
 
 class PrivateAddressError(OSError):
@@ -502,13 +492,18 @@ class PublicOnlyResolver(AbstractResolver):
         found = await self._inner.resolve(host, port, family)
         if host.lower() in self._allowed:
             return found
-        public = [r for r in found if ipaddress.ip_address(r["host"]).is_global]
+        public = [r for r in found if _resolved_public(r["host"])]
         if not public:
             raise PrivateAddressError(f"{host} resolves only to private or local addresses")
         return public
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+def _resolved_public(host: str) -> bool:
+    address = parse_address(host)
+    return address is not None and is_public_address(address)
 
 
 def _kept(headers: CIMultiDictProxy[str]) -> dict[str, str]:
