@@ -18,7 +18,18 @@ from spacy.tokens import Doc
 from briefs.boilerplate import content_spans, find_boilerplate
 from briefs.catalog import Catalog
 from briefs.errors import ModelLoadError
-from briefs.models import Actor, Analysis, Boilerplate, Claim, Document, Mention, Sentence
+from briefs.models import (
+    Actor,
+    ActorKind,
+    Analysis,
+    Attribution,
+    Boilerplate,
+    Claim,
+    Document,
+    Mention,
+    Sentence,
+)
+from briefs.nlp.attribution import Paragraph, attribute
 from briefs.nlp.claims import (
     DocumentState,
     ParagraphState,
@@ -30,6 +41,7 @@ from briefs.nlp.mentions import MentionFinder, TokenMention
 from briefs.nlp.organisations import DocumentActors
 from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.segment import SentenceUnit, split_paragraph
+from briefs.nlp.speakers import ParagraphNames
 from briefs.pieces import bounded_spans
 from briefs.topics import TopicCatalog
 
@@ -109,6 +121,7 @@ class Analyzer:
         reading = _Reading([], [], [])
         found = DocumentActors(self.catalog)
         document_state = DocumentState()
+        paragraphs: list[Paragraph] = []
         for paragraph, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
             units = split_paragraph(
                 doc, offset=start, paragraph=paragraph, first_index=len(reading.sentences)
@@ -121,6 +134,9 @@ class Analyzer:
                 ctx = SentenceContext(unit, index, person_at, state, document.published)
                 reading.claims.extend(reader.read(ctx, tweets.get(paragraph)))
                 reading.sentences.append(unit.sentence)
+            paragraphs.append(
+                _paragraph(doc, start, units, index, person_at, tweets.get(paragraph))
+            )
         return Analysis(
             document=document,
             boilerplate=boilerplate,
@@ -128,7 +144,27 @@ class Analyzer:
             actors=tuple(self._actors(people, found, reading)),
             mentions=tuple(reading.mentions),
             claims=tuple(reading.claims),
+            quotes=self._quotes(paragraphs, people, found),
         )
+
+    def _quotes(
+        self, paragraphs: list[Paragraph], people: PeopleRegistry, found: DocumentActors
+    ) -> tuple[Attribution, ...]:
+        """Who said what, read off the same parses (the claims' reading stays as it is)."""
+
+        def actor(actor_id: str) -> Actor | None:
+            return self.catalog.get(actor_id) or found.actors.get(actor_id)
+
+        def kind_of(actor_id: str) -> ActorKind | None:
+            known = actor(actor_id)
+            return known.kind if known is not None else None
+
+        def name_of(actor_id: str) -> str | None:
+            person = people.people.get(actor_id)
+            known = actor(actor_id)
+            return person.name if person else (known.name if known else None)
+
+        return attribute(paragraphs, kind_of=kind_of, name_of=name_of)
 
     def _mention_index(self, doc: Doc, found: DocumentActors) -> dict[int, TokenMention]:
         index: dict[int, TokenMention] = {}
@@ -193,6 +229,18 @@ class Analyzer:
             if actor_id not in found and known is not None:
                 found[actor_id] = known
         return list(found.values())
+
+
+def _paragraph(
+    doc: Doc,
+    start: int,
+    units: list[SentenceUnit],
+    index: dict[int, TokenMention],
+    person_at: dict[int, Person],
+    tweet: Speaker | None,
+) -> Paragraph:
+    author = tweet.person.name if tweet is not None and tweet.person is not None else None
+    return Paragraph(doc, start, units, ParagraphNames(index, person_at), author)
 
 
 def _tweet_speakers(

@@ -146,6 +146,41 @@ class Claim(Frozen):
     confidence: float = 1.0
 
 
+QuoteKind = Literal["direct", "indirect", "mixed"]
+
+
+class SpeakerRef(Frozen):
+    """Who said something, resolved within the document: the JSON contract's speaker."""
+
+    id: str
+    name: str  # the fullest name the article gives ("Adaeze Okafor"), or a label
+    kind: ActorKind
+    affiliation: str | None = None  # the country or organisation the text ties them to
+
+
+class Attribution(Frozen):
+    """Words someone said, verbatim, with who said them and how it is reported.
+
+    `start`/`end` locate the content (a quotation with its marks, or a reported clause)
+    in `Document.text`; `sentence_start`/`sentence_end` the sentence(s) around it;
+    `mention_*` the speaker's words in the text ("she", "the mayor"), None for a
+    floating quote whose speaker is known from a neighbouring sentence.
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    kind: QuoteKind
+    cue: str | None = None  # "said", "told", "according to", "wrote on X"
+    speaker: SpeakerRef | None = None
+    mention: str | None = None
+    mention_start: int | None = None
+    mention_end: int | None = None
+
+
 class Analysis(Frozen):
     """Everything the NLP step learned from one document."""
 
@@ -155,6 +190,7 @@ class Analysis(Frozen):
     actors: tuple[Actor, ...] = ()  # actors seen in this document (people included)
     mentions: tuple[Mention, ...] = ()
     claims: tuple[Claim, ...] = ()
+    quotes: tuple[Attribution, ...] = ()  # every statement, direct or reported, in text order
 
 
 # --- briefs --------------------------------------------------------------------
