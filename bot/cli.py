@@ -368,10 +368,13 @@ def _say(line: str) -> None:
 
 
 def _configure_logging(settings: Settings) -> None:
+    from adapters.redaction import install
+
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    install()  # no token or response_url reaches the log, at any level
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

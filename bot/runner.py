@@ -4,7 +4,9 @@ Each platform left off gets one line saying why. The digest scheduler runs besid
 them when this process wins the database's scheduler lock (one per database), and
 stands by otherwise. SIGINT and SIGTERM stop every surface cleanly (the digest
 scheduler first, then the Discord gateway and the Slack web server) before the
-process exits.
+process exits. A surface that gives up (Discord after repeated connection failures)
+stops them all too, and the exit status is 1, so a process supervisor restarts
+briefbot. Every surface reports to one `Health`, which Slack's `GET /healthz` serves.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from adapters.health import Health
 from bot.lock import SchedulerLock, new_owner
 from bot.outbox import ConsoleSender, DigestSender, Outbox, RetryPolicy
 from bot.scheduler import DigestRunner, DigestScheduler, SchedulerCompanion
@@ -38,6 +41,14 @@ class Surface(Protocol):
 
 
 @runtime_checkable
+class Failing(Protocol):
+    """A surface that can give up for good: `failed` is set, `failure` says why."""
+
+    failed: asyncio.Event
+    failure: str | None
+
+
+@runtime_checkable
 class DigestCapable(Protocol):
     """A surface that can post digests (the Slack and Discord runners): `digest_sender()`."""
 
@@ -56,12 +67,15 @@ def build_surfaces(
     say: Callable[[str], None],
     digest: DigestSettings | None = None,
     sources: SourcesDesk | None = None,
+    health: Health | None = None,
 ) -> list[tuple[str, Surface]]:
     """The surfaces that can start; one line through `say` for each that cannot.
 
     `digest` carries DIGEST_SLACK_ADMINS, the people Slack lets manage any channel's digests
-    (and the sources); `sources` answers the sources commands on both platforms.
+    (and the sources); `sources` answers the sources commands on both platforms; `health`
+    hears from every surface.
     """
+    health = health or Health()
     surfaces: list[tuple[str, Surface]] = []
     slack_off = slack.off_reason()
     if slack_off is None:
@@ -69,14 +83,17 @@ def build_surfaces(
         from adapters.slack.runner import SlackRunner
 
         app = build_slack_app(service, slack, admins=digest, sources=sources)
-        surfaces.append(("Slack", SlackRunner(app, slack)))
+        surfaces.append(("Slack", SlackRunner(app, slack, health=health)))
     else:
         say(f"Slack off: {slack_off}")
     discord_off = discord.off_reason()
     if discord_off is None:
         from adapters.discord.runner import DiscordRunner
 
-        surfaces.append(("Discord", DiscordRunner(service, discord, sources=sources)))
+        runner = DiscordRunner(
+            service, discord, sources=sources, health=health, max_failures=discord.max_failures
+        )
+        surfaces.append(("Discord", runner))
     else:
         say(f"Discord off: {discord_off}")
     return surfaces
@@ -87,18 +104,23 @@ async def run_surfaces(
     say: Callable[[str], None],
     stop: asyncio.Event | None = None,
 ) -> int:
-    """Start the surfaces, wait for a stop signal (or `stop`), stop them in reverse order."""
+    """Start the surfaces, wait for a stop signal (or `stop`) or a surface giving up, stop
+    them in reverse order; 1 when a surface gave up, else 0."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     started: list[tuple[str, Surface]] = []
+    code = 0
     try:
         for name, surface in surfaces:
             await surface.start()
             started.append((name, surface))
             say(f"{name} on: {_describe(surface)}")
-        await stop.wait()
+        gave_up = await _first_of(stop, started)
+        if gave_up is not None:
+            say(f"{gave_up}; stopping so that a supervisor can restart briefbot")
+            code = 1
         say("Stopping…")
     finally:
         for name, surface in reversed(started):
@@ -108,7 +130,23 @@ async def run_surfaces(
                 logger.exception("%s did not stop cleanly", name)
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-    return 0
+    return code
+
+
+async def _first_of(stop: asyncio.Event, surfaces: list[tuple[str, Surface]]) -> str | None:
+    """Wait for `stop` or for a surface to give up; the surface's failure, if one did."""
+    failing = [(name, s) for name, s in surfaces if isinstance(s, Failing)]
+    waits = [asyncio.ensure_future(stop.wait())]
+    waits += [asyncio.ensure_future(s.failed.wait()) for _, s in failing]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    for name, surface in failing:
+        if surface.failed.is_set():
+            return f"{name} failed: {surface.failure}"
+    return None
 
 
 def digest_senders(

@@ -71,9 +71,12 @@ class SlackSettings(BaseSettings):
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None  # set it to use Socket Mode instead of HTTP
     api_url: str = "https://slack.com/api/"
-    http_host: str = "0.0.0.0"
+    # Loopback unless set: a reverse proxy in front terminates TLS; 0.0.0.0 exposes it.
+    http_host: str = "127.0.0.1"
     http_port: int = 3000
     http_path: str = "/slack/events"
+    http_max_connections: int = Field(default=256, ge=1, le=10_000)
+    http_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     def off_reason(self) -> str | None:
         """Why Slack cannot start, in one line; None when it can."""
@@ -95,6 +98,8 @@ class DiscordSettings(BaseSettings):
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str | None = None  # default: the gateway Discord's API names
     guild_id: int | None = None  # sync commands to one server at once while developing
+    # Connection failures in a row after which `briefbot run` exits 1 (to be restarted).
+    max_failures: int = Field(default=5, ge=1, le=100)
 
     def off_reason(self) -> str | None:
         """Why Discord cannot start, in one line; None when it can."""

@@ -233,7 +233,9 @@ async def test_health_and_url_verification(sender: SlackSender, runner: SlackRun
     )
     assert sent.status == 200 and "c-123" in sent.body
     health = runner.url.removesuffix("/slack/events") + "/healthz"
-    assert await sender.get(health) == (200, "ok")
+    status, body = await sender.get(health)
+    assert status == 200
+    assert json.loads(body) == {"ok": True, "surfaces": {"Slack": {"up": True, "detail": "http mode"}}}
 
 
 async def test_settings_are_the_only_source_of_credentials(

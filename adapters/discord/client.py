@@ -33,7 +33,7 @@ from adapters.commands import (
     needs_requester,
     parse_command,
 )
-from adapters.discord.slash import add_commands
+from adapters.discord.slash import OptionTypeError, add_commands
 from adapters.replies import Notice, SourcesDesk, answer_async, to_discord
 from briefs.render.discord import DiscordMessage
 from briefs.service import BriefingService
@@ -147,9 +147,15 @@ class BriefBot(discord.Client):
     async def _on_command_error(
         self, interaction: discord.Interaction[BriefBot], error: app_commands.AppCommandError
     ) -> None:
-        logger.error("/%s failed", _command_name(interaction), exc_info=error)
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, OptionTypeError | app_commands.TransformerError):
+            logger.warning("/%s: %s", _command_name(interaction), cause)
+            replies = to_discord(Notice(text=str(cause), error=True))
+        else:
+            logger.error("/%s failed", _command_name(interaction), exc_info=error)
+            replies = failure_messages()
         try:
-            for reply in failure_messages():
+            for reply in replies:
                 # After defer() the first followup replaces "thinking..." and keeps its
                 # visibility, so only a not-yet-answered interaction can go ephemeral.
                 if interaction.response.is_done():

@@ -40,6 +40,25 @@ AUTOCOMPLETE_MAX = 25  # Discord shows at most 25 choices
 CHOICE_MAX = 100  # a choice's name and value: at most 100 characters each
 
 
+class OptionTypeError(app_commands.AppCommandError):
+    """An option arrived as another type than the command declares (a stale or forged
+    command definition): answered with this sentence, not a generic failure."""
+
+    def __init__(self, command: str, option: str) -> None:
+        super().__init__(f"`/{command}`: the option `{option}` takes text. Please type it again.")
+
+
+def text_option(value: object, *, command: str, option: str) -> str:
+    """The text of a string option; `OptionTypeError` when Discord sent something else.
+
+    discord.py hands string options over unchecked, so a number sent for `topic` reached
+    `.strip()` and failed as a bug would.
+    """
+    if not isinstance(value, str):
+        raise OptionTypeError(command, option)
+    return value
+
+
 def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> None:
     """Register /position, /who, /actors, /help, /digest and /sources on `tree`, answered by
     `bot`."""
@@ -52,7 +71,9 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
     async def position(
         interaction: discord.Interaction[BriefBot], actor: str, topic: str | None = None
     ) -> None:
-        request = BriefRequest(actor=actor.strip(), topic=(topic or "").strip() or None)
+        actor = text_option(actor, command="position", option="actor")
+        topic = text_option(topic or "", command="position", option="topic")
+        request = BriefRequest(actor=actor.strip(), topic=topic.strip() or None)
         await bot.respond(interaction, PositionCommand(request=request))
 
     @position.autocomplete("actor")
@@ -68,6 +89,7 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
     @tree.command(name="who", description="Who supports, opposes or conditions a topic")
     @app_commands.describe(topic="A topic, e.g. troops")
     async def who(interaction: discord.Interaction[BriefBot], topic: str) -> None:
+        topic = text_option(topic, command="who", option="topic")
         await bot.respond(interaction, WhoCommand(topic=topic.strip()))
 
     @tree.command(name="actors", description="The actors I know, most cited first")
@@ -83,6 +105,7 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
         args="subscribe poland on troops at 08:00 tz Europe/Warsaw | list | preview 3 | help"
     )
     async def digest(interaction: discord.Interaction[BriefBot], args: str = "") -> None:
+        args = text_option(args, command="digest", option="args")
         await bot.respond(interaction, parse_command(args, command="/digest"), private=True)
 
     @tree.command(name="sources", description="The feeds and pages I read: list, add, remove")
@@ -90,4 +113,5 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
         args="list | add https://example.com/feed.xml every 2h | remove 3 | fetch 3 | help"
     )
     async def sources(interaction: discord.Interaction[BriefBot], args: str = "") -> None:
+        args = text_option(args, command="sources", option="args")
         await bot.respond(interaction, parse_command(args, command="/sources"), private=True)

@@ -1,36 +1,57 @@
 """Running the Bolt app: Socket Mode when an app token is set, else an HTTP endpoint.
 
-HTTP mode serves the app with aiohttp on `http_host:http_port` at `http_path` (plus
-`GET /healthz`); Bolt verifies every request's signature and timestamp there and
-answers 401 to a bad one. Socket Mode dials out to Slack, so nothing is exposed.
+HTTP mode serves the app on `http_host:http_port` (loopback unless configured) at
+`http_path`, plus `GET /healthz`, which reports every surface (`adapters.health`). The
+server is guarded (`server.py`: a read deadline, a connection cap), and every request
+passes the gate (`gate.py`: signature, freshness, UTF-8, replays) before Bolt sees it.
+Socket Mode dials out to Slack, so nothing is exposed.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Literal, Protocol
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.health import Health
 from adapters.slack.app import SlackConfig, in_flight, web_client
 from adapters.slack.digests import SlackDigestSender
+from adapters.slack.gate import Refused, Replayed, RequestGate
+from adapters.slack.server import GuardedServer, serve
 
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
 DRAIN_SECONDS = 20.0  # how long a shutdown waits for replies already acked
+INVALID = {"error": "invalid request"}  # what Bolt answers a request it cannot verify
+
+
+class SlackServerConfig(SlackConfig, Protocol):
+    """The HTTP server's limits, besides what the app reads (bot.settings.SlackSettings)."""
+
+    @property
+    def http_max_connections(self) -> int: ...
+    @property
+    def http_read_timeout_seconds(self) -> float: ...
 
 
 class SlackRunner:
     """Starts and stops one Bolt app in the mode its settings call for."""
 
-    def __init__(self, app: AsyncApp, settings: SlackConfig) -> None:
+    def __init__(
+        self, app: AsyncApp, settings: SlackServerConfig, *, health: Health | None = None
+    ) -> None:
         self.app = app
         self.settings = settings
-        self._web: web.AppRunner | None = None
+        self.health = health or Health()
+        self._web: web.ServerRunner | None = None
+        self._server: GuardedServer | None = None
+        self._gate: RequestGate | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._bound: tuple[str, int] | None = None
 
@@ -55,6 +76,7 @@ class SlackRunner:
             await self._start_socket(self.settings.app_token.get_secret_value())
         else:
             await self._start_http()
+        self.health.report("Slack", up=True, detail=f"{self.mode} mode")
 
     async def stop(self) -> None:
         """Stop taking requests, let replies already promised finish, then close."""
@@ -71,6 +93,7 @@ class SlackRunner:
             await self._web.cleanup()
             self._web = None
             self._bound = None
+        self.health.report("Slack", up=False, detail="stopped")
 
     async def _start_socket(self, app_token: str) -> None:
         # The handler uses the app's client, so apps.connections.open goes to api_url too.
@@ -79,25 +102,40 @@ class SlackRunner:
         logger.info("Slack: connected in Socket Mode")
 
     async def _start_http(self) -> None:
-        web_app = web.Application()
-        web_app.add_routes(
-            [
-                web.post(self.settings.http_path, self._dispatch),
-                web.get(HEALTH_PATH, _healthz),
-            ]
+        secret = self.settings.signing_secret
+        if secret is None:
+            raise ValueError("Slack over HTTP needs a signing secret to verify requests")
+        self._gate = RequestGate(secret.get_secret_value())
+        self._server = GuardedServer(
+            self._route,
+            max_connections=self.settings.http_max_connections,
+            read_timeout=self.settings.http_read_timeout_seconds,
+            access_log=None,
         )
-        self._web = web.AppRunner(web_app, handle_signals=False, access_log=None)
-        await self._web.setup()
-        site = web.TCPSite(self._web, self.settings.http_host, self.settings.http_port)
-        await site.start()
-        host, port = self._web.addresses[0][:2]
-        self._bound = (str(host), int(port))
+        self._web, self._bound = await serve(
+            self._server, self.settings.http_host, self.settings.http_port
+        )
         logger.info("Slack: serving HTTP on %s", self.url)
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+    async def _route(self, request: web.BaseRequest, body: bytes) -> web.StreamResponse:
+        if request.path == HEALTH_PATH:
+            if request.method not in ("GET", "HEAD"):
+                return web.Response(status=405)
+            return web.json_response(self.health.snapshot(), status=200 if self.health.ok else 503)
+        if request.path != self.settings.http_path:
+            return web.Response(status=404)
+        if request.method != "POST":
+            return web.Response(status=405)
+        return await self._dispatch(request, body)
 
-
-async def _healthz(_: web.Request) -> web.Response:
-    return web.Response(text="ok")
+    async def _dispatch(self, request: web.BaseRequest, body: bytes) -> web.StreamResponse:
+        assert self._gate is not None
+        verdict = self._gate.check(request.headers, body)
+        if isinstance(verdict, Refused):
+            return web.json_response(INVALID, status=verdict.status)
+        if isinstance(verdict, Replayed):
+            return web.Response(status=200)  # acknowledged, as the first copy was
+        bolt_request = AsyncBoltRequest(
+            body=verdict.text, query=request.query_string, headers=dict(request.headers)
+        )
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))

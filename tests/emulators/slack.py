@@ -7,7 +7,7 @@ side of everything the bot calls:
                             metadata included), chat.postEphemeral, users.info,
                             conversations.open (a user's DM), conversations.history,
                             apps.connections.open (which returns this server's ws:// URL)
-    POST /response/<id>     a slash command's response_url
+    POST /commands/<team>/<id>  a slash command's response_url (shaped as Slack's)
     GET  /link              the Socket Mode websocket: hello, envelopes, the client's acks
 
 Every request is recorded (method, path, headers, parsed body and the status
@@ -73,7 +73,7 @@ class Recorded:
 
     @property
     def response_id(self) -> str | None:
-        """The <id> of /response/<id>."""
+        """The <id> of /commands/<team>/<id>."""
         return self.path.rsplit("/", 1)[-1] if self.target == RESPONSE else None
 
 
@@ -116,7 +116,7 @@ class FakeSlack:
             [
                 web.post("/api/{method}", self._api),
                 web.get("/api/{method}", self._api),
-                web.post("/response/{id}", self._response),
+                web.post("/commands/{team}/{id}", self._response),
                 web.get("/link", self._link),
             ]
         )
@@ -150,7 +150,7 @@ class FakeSlack:
     def new_response_url(self) -> tuple[str, str]:
         """A fresh response_url and its id."""
         response_id = f"r{next(self._ids)}"
-        return f"{self.base_url}/response/{response_id}", response_id
+        return f"{self.base_url}/commands/{TEAM_ID}/{response_id}", response_id
 
     def next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ids):06d}"
