@@ -5,6 +5,7 @@ BriefsError
 │   └── SkippedFile                   with a one-line human reason
 ├── UnknownActorError (LookupError)   with "did you mean" suggestions
 ├── UnknownTopicError (LookupError)   with the topics that exist
+├── UnknownSpeakerError (LookupError) with "did you mean" speakers
 ├── StoreError                        the database cannot be opened or written
 └── ModelLoadError                    the spaCy model is missing
 """
@@ -37,6 +38,16 @@ class UnknownActorError(BriefsError, LookupError):
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"No actor called {query!r} is known.{hint}")
+
+
+class UnknownSpeakerError(BriefsError, LookupError):
+    """Nobody quoted in the store matches the user's text."""
+
+    def __init__(self, query: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.query = query
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"Nobody called {query!r} is quoted.{hint}")
 
 
 class UnknownTopicError(BriefsError, LookupError):

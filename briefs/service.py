@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from briefs.analyzer import Analyzer
 from briefs.brief import build_brief
 from briefs.catalog import Catalog
 from briefs.digest import build_digest
 from briefs.documents import DEFAULT_MAX_BYTES
-from briefs.errors import SkippedFile, UnknownTopicError
+from briefs.errors import SkippedFile, UnknownSpeakerError, UnknownTopicError
 from briefs.files import iter_input_files, read_document
 from briefs.isolation import analyse_isolated, failure_reason
 from briefs.issues import IssueBook
@@ -33,14 +35,19 @@ from briefs.models import (
     Document,
     Frozen,
     IssueSummary,
+    SpeakerRef,
     StanceMatrix,
     as_utc,
 )
+from briefs.quotes import QuoteList, QuotesRequest, about_words, is_about
 from briefs.store import Store
 from briefs.store.issues import IssueStore
+from briefs.store.quotes import QuoteStore
 from briefs.topics import TopicCatalog
 
 SUGGESTED_ISSUES = 5  # "did you mean" issues for a text that names none
+SUGGESTED_SPEAKERS = 3  # "did you mean" speakers for a name nobody quoted has
+SPEAKER_MATCH_MIN = 60  # rapidfuzz WRatio below this is no suggestion
 KEY_PHRASES = 4  # phrases shown beside an issue's label
 SAVE_BATCH = 32  # analyses written per transaction during ingest
 # A matrix row shows an actor's latest stance; its newest claims are all it needs.
@@ -173,6 +180,7 @@ class BriefingService:
         names: list[str] = []
         for batch in _batches(analyses, SAVE_BATCH):
             self.store.save_analyses(batch)
+            self.quote_store.save(batch)
             self.issue_store.save(self.issue_book)
             names.extend(a.document.name for a in batch)
         return names
@@ -186,6 +194,10 @@ class BriefingService:
     @property
     def issue_store(self) -> IssueStore:
         return IssueStore.for_store(self.store)
+
+    @property
+    def quote_store(self) -> QuoteStore:
+        return QuoteStore.for_store(self.store)
 
     @property
     def issue_book(self) -> IssueBook:
@@ -272,6 +284,36 @@ class BriefingService:
         ]
         summaries.sort(key=lambda s: (-s.actors, -s.claims, s.label))
         return summaries if limit == 0 else summaries[:limit]
+
+    def quotes(self, request: QuotesRequest) -> QuoteList:
+        """What one speaker (or everyone) said, newest first, optionally about a subject.
+
+        Raises UnknownSpeakerError, with the closest names quoted, for a speaker nobody
+        quoted matches.
+        """
+        speaker = self.resolve_speaker(request.speaker) if request.speaker else None
+        words = about_words(request.about) if request.about else ()
+        limit = request.limit or None  # 0: all
+        found = self.quote_store.find(
+            speaker.id if speaker else None, since=request.since, limit=limit, about=words
+        )
+        if words:
+            found = [q for q in found if is_about(words, q.sentence)][:limit]
+        return QuoteList(speaker=speaker, quotes=tuple(found), about=request.about)
+
+    def resolve_speaker(self, query: str) -> SpeakerRef:
+        """The quoted person or body a user means; raises UnknownSpeakerError."""
+        found = self.quote_store.speaker(query)
+        if found is not None:
+            return found
+        names = self.quote_store.all_speaker_names()
+        close = process.extract(query, names, scorer=fuzz.WRatio, limit=SUGGESTED_SPEAKERS)
+        suggestions = tuple(name for name, score, _ in close if score >= SPEAKER_MATCH_MIN)
+        raise UnknownSpeakerError(query, suggestions)
+
+    def suggest_speakers(self, prefix: str, *, limit: int = 25) -> list[SpeakerRef]:
+        """Quoted speakers whose name starts with `prefix` (a word of it): autocomplete."""
+        return self.quote_store.speakers(prefix, limit=limit)
 
     def actors(self) -> list[ActorSummary]:
         """Known actors with their claim and document counts."""

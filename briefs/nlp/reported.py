@@ -23,56 +23,19 @@ from spacy.tokens import Doc, Token
 
 from briefs.models import QuoteKind
 from briefs.nlp import cues
+from briefs.nlp.cues import word_set
 from briefs.nlp.quotemarks import Quoted
 
-_SMALL_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "at",
-        "by",
-        "de",
-        "for",
-        "from",
-        "in",
-        "is",
-        "la",
-        "le",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-    ]
+_SMALL_WORDS = word_set(
+    """
+    a an and at by de for from in is la le of on or the to with
+    """
 )
-_INFINITIVE_CUES = frozenset(
-    [
-        "advise",
-        "agree",
-        "appeal",
-        "ask",
-        "beg",
-        "call",
-        "demand",
-        "encourage",
-        "implore",
-        "instruct",
-        "order",
-        "plead",
-        "pledge",
-        "press",
-        "promise",
-        "recommend",
-        "remind",
-        "request",
-        "tell",
-        "threaten",
-        "urge",
-        "vow",
-        "warn",
-    ]
+_INFINITIVE_CUES = word_set(
+    """
+    advise agree appeal ask beg call demand encourage implore instruct order plead pledge
+    press promise recommend remind request tell threaten urge vow warn
+    """
 )
 _PARTICIPLE_LINKS = ("advcl", "conj", "xcomp", "ccomp", "dep")
 _TRIM = ".,;:!?—–-"

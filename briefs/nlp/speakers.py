@@ -21,6 +21,7 @@ from spacy.tokens import Token
 from briefs.catalog import slugify
 from briefs.models import ActorKind, SpeakerRef
 from briefs.nlp import cues
+from briefs.nlp.cues import word_set
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS, Person
 
@@ -53,124 +54,34 @@ TITLE_ABBREVIATIONS = dict(
         "spokesman:spokesperson",
     ]
 )
-ORGANISATION_NOUNS = frozenset(
-    [
-        "administration",
-        "agency",
-        "airline",
-        "army",
-        "association",
-        "authority",
-        "bank",
-        "board",
-        "brand",
-        "business",
-        "cabinet",
-        "campaign",
-        "center",
-        "centre",
-        "chain",
-        "charity",
-        "city",
-        "clinic",
-        "club",
-        "coalition",
-        "college",
-        "commission",
-        "committee",
-        "company",
-        "corporation",
-        "council",
-        "county",
-        "court",
-        "department",
-        "detachment",
-        "developer",
-        "directorate",
-        "district",
-        "employer",
-        "executive",
-        "federation",
-        "firm",
-        "force",
-        "foundation",
-        "government",
-        "group",
-        "hospital",
-        "inquest",
-        "institute",
-        "jury",
-        "landlord",
-        "league",
-        "legislature",
-        "library",
-        "manufacturer",
-        "ministry",
-        "municipality",
-        "museum",
-        "navy",
-        "network",
-        "newspaper",
-        "office",
-        "operator",
-        "organisation",
-        "organization",
-        "outlet",
-        "owner",
-        "panel",
-        "parliament",
-        "party",
-        "plant",
-        "police",
-        "province",
-        "region",
-        "regulator",
-        "retailer",
-        "school",
-        "secretariat",
-        "senate",
-        "service",
-        "shelter",
-        "society",
-        "state",
-        "team",
-        "town",
-        "tribunal",
-        "union",
-        "unit",
-        "university",
-        "utility",
-        "watchdog",
-    ]
+ORGANISATION_NOUNS = word_set(
+    """
+    administration agency airline army association authority bank board brand business
+    cabinet campaign center centre chain charity city clinic club coalition college
+    commission committee company corporation council county court department detachment
+    developer directorate district employer executive federation firm force foundation
+    government group hospital inquest institute jury landlord league legislature library
+    manufacturer ministry municipality museum navy network newspaper office operator
+    organisation organization outlet owner panel parliament party plant police province
+    region regulator retailer school secretariat senate service shelter society state
+    team town tribunal union unit university utility watchdog
+    """
 )
 _TICKS = 10_000  # recency: sentence clock, then token position within it
-_ORG_ENTS = frozenset(["FAC", "GPE", "NORP", "ORG"])
-_DROP_WORDS = frozenset(["a", "an", "her", "his", "its", "our", "that", "the", "their", "this"])
-_STOP = frozenset(
-    [
-        "'s",
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "has",
-        "in",
-        "is",
-        "of",
-        "on",
-        "that",
-        "the",
-        "to",
-        "was",
-        "which",
-        "who",
-        "with",
-        "’s",
-    ]
+_ORG_ENTS = word_set(
+    """
+    FAC GPE NORP ORG
+    """
+)
+_DROP_WORDS = word_set(
+    """
+    a an her his its our that the their this
+    """
+)
+_STOP = word_set(
+    """
+    's a an and as at by for from has in is of on that the to was which who with ’s
+    """
 )
 
 
