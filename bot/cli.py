@@ -1,5 +1,5 @@
-"""The `briefbot` command line: ingest, position, who, issues, actors, chat, digest, sources,
-run, eval.
+"""The `briefbot` command line: ingest, position, who, issues, quotes, actors, chat, digest,
+sources, run, eval.
 
 Every engine error is turned into one line on stderr and a non-zero exit here,
 and nowhere else.
@@ -32,9 +32,11 @@ from bot.wiring import build_service
 from briefs.errors import BriefsError, SkippedFile, UnknownActorError
 from briefs.evaluation import ISSUE_TOPICS, EvalReport, load_gold, score
 from briefs.models import Brief, BriefRequest
+from briefs.quotes import DEFAULT_QUOTES, QuotesRequest
 from briefs.render.issues import issues_to_json, issues_to_markdown, issues_to_text
 from briefs.render.json import actors_to_json, brief_to_json, matrix_to_json
 from briefs.render.markdown import brief_to_markdown, matrix_to_markdown
+from briefs.render.quotes import quotes_to_json, quotes_to_markdown, quotes_to_text
 from briefs.render.text import actors_to_text, brief_to_text, matrix_to_text
 from briefs.service import BriefingService
 
@@ -97,6 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     issues.add_argument("--limit", type=int, default=20, help="issues to show (0: all)")
     issues.add_argument("--format", choices=FORMATS, default="text")
     issues.set_defaults(handler=_issues)
+
+    quotes = commands.add_parser(
+        "quotes", help="who said what: every statement of one speaker (or of everyone)"
+    )
+    quotes.add_argument("speaker", nargs="?", help="a person or body quoted (default: everyone)")
+    quotes.add_argument("--about", help="only statements about this (issue or free text)")
+    quotes.add_argument("--since", type=_date)
+    quotes.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_QUOTES,
+        help=f"statements to show (default {DEFAULT_QUOTES}; 0: all)",
+    )
+    quotes.add_argument("--format", choices=FORMATS, default="text")
+    quotes.set_defaults(handler=_quotes)
 
     actors = commands.add_parser("actors", help="known actors with claim and document counts")
     actors.add_argument("--format", choices=("text", "json"), default="text")
@@ -205,6 +222,16 @@ def _who(args: argparse.Namespace, settings: Settings) -> int:
 def _issues(args: argparse.Namespace, settings: Settings) -> int:
     found = _service(args, settings).issues(since=args.since, limit=max(args.limit, 0))
     render = {"text": issues_to_text, "markdown": issues_to_markdown, "json": issues_to_json}
+    print(render[args.format](found))
+    return 0
+
+
+def _quotes(args: argparse.Namespace, settings: Settings) -> int:
+    request = QuotesRequest(
+        speaker=args.speaker, about=args.about, since=args.since, limit=max(args.limit, 0)
+    )
+    found = _service(args, settings).quotes(request)
+    render = {"text": quotes_to_text, "markdown": quotes_to_markdown, "json": quotes_to_json}
     print(render[args.format](found))
     return 0
 
