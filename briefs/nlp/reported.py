@@ -74,7 +74,7 @@ def read_group(group: Group, quoted: list[Quoted]) -> list[Found]:
     speech = [q for q in here if is_speech(q, doc.text, group)]
     outside = [t for t in doc[group.first : group.last] if not _inside(t, here)]
     found: list[Found] = []
-    direct_cues: list[Token] = []
+    direct_cues: list[tuple[Token, int, int]] = []  # a cue, and the content it frames
     for cue in (t for t in outside if _is_cue(t)):
         region = _content(cue)
         subject = subject_of(cue)
@@ -83,11 +83,11 @@ def read_group(group: Group, quoted: list[Quoted]) -> list[Found]:
         if subject is None:
             continue
         if region is None:
-            direct_cues.append(cue)
+            direct_cues.append((cue, -1, -1))
             continue
         start, end = _char_span(region)
-        if _mostly_quoted(start, end, speech) or (start, end) == (-1, -1):
-            direct_cues.append(cue)
+        if (start, end) == (-1, -1) or _words_outside(start, end, speech, doc) < 2:
+            direct_cues.append((cue, start, end))
             continue
         start, end = _balanced(start, end, here, doc.text)
         kind: QuoteKind = "mixed" if any(start <= q.start < end for q in here) else "indirect"
@@ -144,11 +144,13 @@ def _inside(token: Token, quoted: list[Quoted]) -> bool:
     return any(q.start <= token.idx < q.end for q in quoted)
 
 
-def _mostly_quoted(start: int, end: int, speech: list[Quoted]) -> bool:
-    if end <= start:
-        return False
-    covered = sum(max(0, min(end, q.end) - max(start, q.start)) for q in speech)
-    return covered * 2 > end - start
+def _words_outside(start: int, end: int, speech: list[Quoted], doc: Doc) -> int:
+    """Words of a reported clause outside its quotations ("that" aside): 0 for `said: “…”`."""
+    words = 0
+    for token in doc:
+        if start <= token.idx < end and token.is_alpha and token.lower_ != "that":
+            words += not any(q.start <= token.idx < q.end for q in speech)
+    return words
 
 
 def _balanced(start: int, end: int, quoted: list[Quoted], text: str) -> tuple[int, int]:
@@ -161,16 +163,20 @@ def _balanced(start: int, end: int, quoted: list[Quoted], text: str) -> tuple[in
     return start, end
 
 
-def _nearest(quote: Quoted, candidates: list[Token]) -> Token | None:
+def _nearest(quote: Quoted, candidates: list[tuple[Token, int, int]]) -> Token | None:
+    """The cue framing a quotation: the one whose clause holds it, else the closest."""
     if not candidates:
         return None
+    holding = [cue for cue, start, end in candidates if start <= quote.start < end]
+    if holding:
+        return holding[0]
 
     def distance(cue: Token) -> int:
         if cue.idx >= quote.end:
             return cue.idx - quote.end
         return quote.start - cue.idx + 1  # a cue after the quotation wins a tie
 
-    return min(candidates, key=distance)
+    return min((cue for cue, _, _ in candidates), key=distance)
 
 
 def _labelled(

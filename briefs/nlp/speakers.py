@@ -54,6 +54,15 @@ TITLE_ABBREVIATIONS = dict(
         "spokesman:spokesperson",
     ]
 )
+TITLE_WORDS = word_set(
+    """
+    minister president prime mayor chief premier councillor deputy governor judge director
+    secretary chancellor king queen prince general sir dame officer commissioner spokesperson
+    superintendent captain coach professor detective constable sergeant inspector senator
+    representative leader chair chairman chairwoman chairperson ambassador envoy head mr
+    mrs ms miss dr rev father bishop pope justice attorney sheriff warden dean principal
+    """
+)
 ORGANISATION_NOUNS = word_set(
     """
     administration agency airline army association authority bank board brand business
@@ -275,7 +284,7 @@ class Speakers:
             return self._latest(_is_body) or self._latest(lambda e: e.kind != "person")
         if lower in cues.FIRST_PERSON or lower in cues.NOT_SPEAKERS:
             return None
-        if head.pos_ == "PROPN" or head.ent_type_ == "PERSON":
+        if (head.pos_ == "PROPN" or head.ent_type_ == "PERSON") and not is_title_word(head):
             return self._fullest(self._unknown_name(head))
         return self._described(head, names)
 
@@ -385,6 +394,9 @@ def _profile(head: Token, names: ParagraphNames) -> set[str]:
     """Words that introduce a person: titles before the name, appositions, relative clauses."""
     tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod")]
     tokens = [t for left in tokens for t in left.subtree]
+    mention = names.index.get(head.i)
+    if mention is not None:  # "Polish Defense Minister Władysław Kosiniak-Kamysz": all before it
+        tokens.extend(head.doc[min(head.left_edge.i, mention.start) : mention.start])
     for child in head.children:
         if child.dep_ in ("appos", "relcl", "acl"):
             tokens.extend(child.subtree)
@@ -465,6 +477,12 @@ def _entity_text(token: Token) -> str:
     return " ".join([*(t.text for t in parts), token.text])
 
 
+def is_title_word(token: Token) -> bool:
+    """ "Minister", "Coun.", "Mayor": an office written before a name, not part of it."""
+    word = token.lower_.rstrip(".")
+    return word in TITLE_WORDS or word in TITLE_ABBREVIATIONS
+
+
 def _titled_like_person(token: Token) -> bool:
     """A name in apposition with a role word that no organisation has ("manager")."""
     if token.pos_ != "PROPN" or token.lower_ in ORGANISATION_NOUNS:
@@ -477,7 +495,11 @@ def _titled_like_person(token: Token) -> bool:
 
 def _name_chain(token: Token) -> str:
     """A name as written around its last word: "Anders Vik" when spaCy tagged only "Vik"."""
-    parts = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    parts = [
+        t
+        for t in token.lefts
+        if t.dep_ == "compound" and t.pos_ == "PROPN" and not is_title_word(t)
+    ]
     words = [t.text for t in parts if t.i >= token.i - len(parts)] + [token.text]
     return _without_possessive(" ".join(words))
 

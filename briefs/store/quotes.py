@@ -107,6 +107,7 @@ class QuoteStore(TablesBeside):
             for condition in (
                 or_(speakers.c.id == query.strip(), speakers.c.folded == wanted),
                 speakers.c.surname == wanted,
+                speakers.c.folded.endswith(f" {wanted}"),  # "Kosiniak-Kamysz", "von der Leyen"
             ):
                 row = conn.execute(
                     select(speakers).where(condition).order_by(speakers.c.quotes.desc()).limit(1)
