@@ -326,17 +326,32 @@ def test_multi_sentence_quote_with_he_said_is_the_named_person(
     assert {c.sentence_index for c in analysis.claims} == {1}
 
 
-def test_he_said_resolves_to_the_last_person_named(analyze_text: AnalyzeText) -> None:
-    """With two people named before the quote, 'he said' is the later one (Merz, for Germany)."""
+def test_he_said_resolves_to_the_last_person_acting_as_subject(analyze_text: AnalyzeText) -> None:
+    """With two people named before the quote, 'he said' is the one who acted (the subject):
+    Kowalski met Merz, so 'he' is Kowalski, for Poland."""
     analysis = analyze_text(
         "Polish Defense Minister Jan Kowalski met German Chancellor Friedrich Merz in Warsaw. "
+        "“We will not send soldiers to Ukraine. This is our position,” he said."
+    )
+    assert stances(analysis) == {
+        ("poland", "opposes", TROOPS),
+        ("jan-kowalski", "opposes", TROOPS),
+    }
+    assert {c.speaker_id for c in analysis.claims} == {"jan-kowalski"}
+
+
+def test_he_said_with_no_person_as_subject_is_the_last_person_named(
+    analyze_text: AnalyzeText,
+) -> None:
+    """No person was a subject before: 'he' is the last person the text named (Merz)."""
+    analysis = analyze_text(
+        "The talks in Warsaw were hosted by German Chancellor Friedrich Merz. "
         "“We will not send soldiers to Ukraine. This is our position,” he said."
     )
     assert stances(analysis) == {
         ("germany", "opposes", TROOPS),
         ("friedrich-merz", "opposes", TROOPS),
     }
-    assert {c.speaker_id for c in analysis.claims} == {"friedrich-merz"}
 
 
 def test_according_to_a_person_makes_them_the_speaker(analyze_text: AnalyzeText) -> None:

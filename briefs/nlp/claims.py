@@ -21,10 +21,20 @@ from briefs.catalog import Catalog
 from briefs.models import Claim
 from briefs.nlp import clauses, lexicon
 from briefs.nlp.mentions import TokenMention
+from briefs.nlp.organisations import reports_the_news
 from briefs.nlp.people import ACTOR_KINDS, PeopleRegistry, Person
-from briefs.nlp.positions import SHOWN, OpenReading, PhraseSpan, read_position
+from briefs.nlp.positions import (
+    COMMITMENT,
+    SHOWN,
+    OpenReading,
+    PhraseSpan,
+    phrasal_preposition,
+    read_position,
+)
+from briefs.nlp.positions import read_participle as read_position_of_participle
 from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
+from briefs.nlp.stance_words import DEMANDING
 from briefs.topics import Topic, TopicCatalog
 
 _MODIFIERS = ("amod", "compound", "poss", "nmod")
@@ -46,9 +56,13 @@ class DocumentState:
     """What earlier sentences of the document established."""
 
     topic: Topic | None = None
+    topic_sentence: int = -1  # where it was last named
     # the last open proposition that named its subject, its offsets in the document text
     phrase: PhraseSpan | None = None
+    phrase_sentence: int = -1
     speaker: Speaker | None = None  # the last person heard
+    # the person "he" or "she" most likely means: the last one heard or acting as a subject
+    referent: Person | None = None
     organisations: list[str] = field(default_factory=list)  # named so far, latest last
 
 
@@ -116,13 +130,18 @@ class SentenceReader:
             if not any(c in f.subtree for c in contents)
             and not any(g is not f and g in f.subtree for g in frames)
         ]
+        # "warned against quotas, arguing that …": a frame with a stance of its own
+        contents += [f for f in frames if f not in contents and phrasal_preposition(f)]
         if not heads:
             contents = [span.root]
         for head in sorted(contents, key=lambda t: t.i):
             self._read_clause(head, heads, frames, ctx)
         for noun, agent in clauses.nominal_stances(span):
             self._read_nominal(noun, agent, ctx)
+        for verb, agent in clauses.reduced_passives(span):
+            self._read_participle(verb, agent, ctx)
         self._remember_organisation(ctx)
+        ctx.state.document.referent = _last_subject(ctx, len(ctx.unit.doc)) or _referent(ctx)
         return _one_per_proposition(ctx.claims)
 
     # --- speakers ------------------------------------------------------------
@@ -141,14 +160,14 @@ class SentenceReader:
         return next(iter(people or others), None)
 
     def _speaker_of(self, token: Token | None, ctx: SentenceContext) -> Speaker | None:
-        if token is None:
+        if token is None or reports_the_news(token):
             return None
         person = ctx.person_at.get(token.i) or next(
             (ctx.person_at[t.i] for t in clauses.subject_phrase(token) if t.i in ctx.person_at),
             None,
         )
         if person is None and token.lower_ in lexicon.SUBJECT_PRONOUNS_PERSON:
-            person = _last_speaker(ctx) or self.people.last()
+            person = _last_subject(ctx, token.i) or _referent(ctx) or self.people.last()
         if person is None and clauses.title_words(token):
             person = self._titled_person(token, ctx)
         if person is not None:
@@ -194,6 +213,9 @@ class SentenceReader:
         """Collective actors (and a person) a subject phrase names."""
         if token is None:
             return [], None
+        antecedent = clauses.antecedent(token)
+        if antecedent is not None:  # "Trump, …, who has demanded": Trump
+            return self._actors_of(antecedent, ctx)
         pronoun = self._pronoun(token, ctx)
         if pronoun is not None:
             return pronoun, None
@@ -213,7 +235,8 @@ class SentenceReader:
             elif word.i in ctx.person_at:
                 person = person or ctx.person_at[word.i]
                 actors.extend(filter(None, [ctx.person_at[word.i].affiliation]))
-            elif word.pos_ != "PRON":
+            elif word.pos_ != "PRON" and not (word.dep_ == "appos" and (actors or person)):
+                # "the National Rally, France's far-right party": the apposition describes
                 actors.extend(_modifier_actors(word, ctx) or self._group(word, ctx))
         return list(dict.fromkeys(actors)), person
 
@@ -226,9 +249,11 @@ class SentenceReader:
                 return list(speaker.actors)
             if lower in lexicon.SUBJECT_PRONOUNS_PERSON and ctx.state.holders:
                 return list(ctx.state.holders)  # "the Australian prime minister … and that he …"
-            last = _last_speaker(ctx) or self.people.last()
+            last = _last_subject(ctx, word.i) or _referent(ctx) or self.people.last()
             return [last.affiliation] if last is not None and last.affiliation else []
         if lower in lexicon.SUBJECT_PRONOUNS_THING | lexicon.SUBJECT_PRONOUNS_PLURAL:
+            if lower in lexicon.SUBJECT_PRONOUNS_PLURAL and _things_before(word, ctx):
+                return []  # "warned against quotas, arguing that they would …": the quotas
             return list(ctx.state.holders)
         if any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in word.children):
             return list(speaker.actors) if speaker is not None else []
@@ -294,6 +319,7 @@ class SentenceReader:
             topic = self.topics.find(ctx.unit.sentence.text)
         if topic is not None:
             ctx.state.document.topic = topic
+            ctx.state.document.topic_sentence = ctx.unit.sentence.index
         if not clause.actors or topic is None or self._at_home(topic, clause, ctx):
             return
         speaking, display = _voice(clause)
@@ -303,17 +329,28 @@ class SentenceReader:
     def _read_open(self, clause: _Clause, frames: list[Token], ctx: SentenceContext) -> bool:
         """A position on anything the clause names, in general language; False if none."""
         head = clause.head
-        region = set(clause.region)
+        # "demanded that allies spend more": the demanded clause is what the position is about
+        demanded = [
+            t
+            for verb in clauses.verb_chain(head)
+            for c in verb.children
+            if c.dep_ == "ccomp" and head not in frames and _demands(verb, c)
+            for t in c.subtree
+        ]
+        region = set(clause.region) | set(demanded)
         excluded = {t.i for f in frames if f is not head for t in f.subtree if t not in region}
         subject = clauses.subject_of(head)
-        if subject is not None and not clause.from_speaker:  # "the deal is unacceptable": kept
+        agent = clauses.agent_of(head)
+        if agent is not None:  # "rejected by the chamber": the subject is the proposition
+            excluded |= {t.i for t in agent.subtree}
+        elif subject is not None and not clause.from_speaker:  # "the deal is unacceptable"
             excluded |= {t.i for t in subject.subtree}
         excluded |= set(ctx.index)  # actor names are holders, not propositions
         reading = read_position(
-            head, clause.region, clauses.negation_count(head), excluded=frozenset(excluded)
+            head, region, clauses.negation_count(head), excluded=frozenset(excluded)
         )
-        if reading is None:
-            return False
+        if reading is None or (clause.from_speaker and reading.confidence == COMMITMENT):
+            return False  # "the quotas would reduce trade" commits no one to anything
         if not reading.phrase.text:  # "voted no": on the matter the document is about
             if ctx.state.document.phrase is None:
                 return False
@@ -327,12 +364,16 @@ class SentenceReader:
             )
             if phrase.keys:
                 ctx.state.document.phrase = reading.phrase
+                ctx.state.document.phrase_sentence = ctx.unit.sentence.index
         stance = read_stance(
             clauses.masked_tokens_text(clause.region, ctx.index) + " ; " + clause.frame_text,
             negations=0,
             verbatim=clauses.tokens_text(clause.region),
         )
-        topic = ctx.state.document.topic or self.topics.find(ctx.unit.sentence.text)
+        document = ctx.state.document
+        # "the deal" is the catalog's topic only when that was the last thing named
+        recent = document.topic if document.topic_sentence >= document.phrase_sentence else None
+        topic = self.topics.find(ctx.unit.sentence.text) or recent
         if reading.phrase.anaphoric and topic is not None:
             # "supports the mission" in a story the catalog knows: the catalog's topic
             known = StanceReading(reading.stance, stance.conditions, None, False)
@@ -355,6 +396,24 @@ class SentenceReader:
         display = person.display if person else (ctx.speaker.display if ctx.speaker else None)
         for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
             ctx.claims.append(_claim(actor_id, topic, reading, person, display, ctx))
+
+    def _read_participle(self, verb: Token, agent: Token, ctx: SentenceContext) -> None:
+        """ "a new goal proposed by Rutte": the agent's position on what it describes."""
+        actors, person = self._actors_of(agent, ctx)
+        if not actors:
+            return
+        excluded = frozenset({t.i for t in agent.subtree} | set(ctx.index))
+        reading = read_position_of_participle(verb, clauses.negation_count(verb) % 2 == 1, excluded)
+        if reading is None or not reading.phrase.text:
+            return
+        offset = ctx.unit.offset
+        phrase = replace(
+            reading.phrase, start=offset + reading.phrase.start, end=offset + reading.phrase.end
+        )
+        reading = replace(reading, phrase=phrase)
+        clause = _Clause(verb, actors, person, False, list(verb.subtree), "", ctx.speaker)
+        for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
+            ctx.claims.append(_open_claim(actor_id, reading, (), clause, ctx))
 
     def _at_home(self, topic: Topic, clause: _Clause, ctx: SentenceContext) -> bool:
         """ "Polish soldiers will be deployed on Polish territory" is not sending them abroad."""
@@ -412,6 +471,9 @@ class SentenceReader:
             if framed:
                 return framed, None
         actors, person = self._actors_of(subject, ctx)
+        agent = clauses.agent_of(head)
+        if not actors and agent is not None:  # "the charge was rejected by the chamber"
+            actors, person = self._actors_of(agent, ctx)
         if not actors:
             for child in head.children:
                 if child.dep_ in ("attr", "dobj") and _modifier_actors(child, ctx):
@@ -503,6 +565,12 @@ def _open_claim(
     )
 
 
+def _demands(verb: Token, content: Token) -> bool:
+    """ "demanded that allies spend more", "agreed that the rules must change": a demand,
+    unlike a fact conceded ("accepted that the measure could be defended")."""
+    return verb.lemma_.lower() in DEMANDING or clauses.is_deontic(list(content.subtree))
+
+
 def _voiced_by_speaker(
     head: Token, frame: Token | None, frames: list[Token], ctx: SentenceContext
 ) -> bool:
@@ -530,6 +598,28 @@ def _inside_quotation(token: Token, unit: SentenceUnit) -> bool:
 
 def _possessive_pronoun(token: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
+
+
+def _things_before(pronoun: Token, ctx: SentenceContext) -> bool:
+    """Whether the nearest plural before "they" in its sentence is a thing, not an actor."""
+    for token in reversed(ctx.unit.span[: max(0, pronoun.i - ctx.unit.span.start)]):
+        if token.i in ctx.index or token.i in ctx.person_at:
+            return False
+        if token.tag_ in ("NNS", "NNPS") and token.dep_ in ("dobj", "pobj", "conj", "nsubj"):
+            return token.lemma_.lower() not in clauses.GROUP_NOUNS
+    return False
+
+
+def _last_subject(ctx: SentenceContext, before: int) -> Person | None:
+    """The last named person acting as a subject before a word of the sentence."""
+    for token in reversed(ctx.unit.span[: max(0, before - ctx.unit.span.start)]):
+        if token.dep_ in ("nsubj", "nsubjpass") and token.i in ctx.person_at:
+            return ctx.person_at[token.i]
+    return None
+
+
+def _referent(ctx: SentenceContext) -> Person | None:
+    return ctx.state.document.referent or _last_speaker(ctx)
 
 
 def _last_speaker(ctx: SentenceContext) -> Person | None:

@@ -65,6 +65,7 @@ def clause_heads(span: Iterable[Token]) -> list[Token]:
         if token.pos_ not in ("VERB", "AUX"):
             continue
         own = any(c.dep_ in (*SUBJECTS, "expl") for c in token.children)
+        own = own or _interrupted_subject(token) is not None
         reporting = token.lemma_ in lexicon.REPORTING_VERBS
         # "would keep its troops out but could make its bases available": two clauses, one subject
         shared = token.dep_ == "conj" and token.head in heads
@@ -86,6 +87,55 @@ def subject_of(head: Token) -> Token | None:
         return next((c for c in head.children if c.dep_ == "attr"), None)
     if head.dep_ == "conj" and head.head is not head:
         return subject_of(head.head)
+    return _interrupted_subject(head) or _speaker_before(head)
+
+
+def _interrupted_subject(head: Token) -> Token | None:
+    """ "Estonia, he pledged, will raise …": a subject cut off by a reporting aside."""
+    aside = next((c for c in head.lefts if c.dep_ == "parataxis"), None)
+    if aside is None:
+        return None
+    # the parse hangs the cut-off subject on the verb or on the aside before it
+    before = [c for c in (*head.lefts, *aside.lefts) if c.i < aside.left_edge.i or c.i < aside.i]
+    first = next((c for c in before if c.dep_ in ("npadvmod", "dep", "nmod")), None)
+    if first is not None and first.pos_ in ("PROPN", "NOUN") and first.i == head.left_edge.i:
+        return first
+    return None
+
+
+def _speaker_before(head: Token) -> Token | None:
+    """ "…, Donald Tusk, the Polish prime minister, said": a speaker the parse set elsewhere."""
+    if head.lemma_ not in lexicon.REPORTING_VERBS or head.i == 0:
+        return None
+    token = head.doc[head.i - 1]
+    if not token.is_punct:
+        return None
+    token = head.doc[token.i - 1] if token.i > 0 else token
+    if token.dep_ == "appos" and token.head.ent_type_ in ("PERSON", "ORG"):
+        token = token.head
+    if token.ent_type_ in ("PERSON", "ORG") and token.pos_ == "PROPN":
+        return token
+    return None
+
+
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+
+
+def antecedent(pronoun: Token) -> Token | None:
+    """What "who" stands for in "Trump, the American president, who has demanded …"."""
+    if pronoun.lower_ not in RELATIVE_PRONOUNS or pronoun.head.dep_ != "relcl":
+        return None
+    noun = pronoun.head.head
+    while noun.dep_ == "appos" and noun.head is not noun:
+        noun = noun.head
+    return noun
+
+
+def agent_of(head: Token) -> Token | None:
+    """The agent of a passive verb: "rejected by the Chamber of Commerce"."""
+    for child in head.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 
@@ -93,13 +143,28 @@ def asserts(head: Token) -> bool:
     """Whether a clause asserts something: not a condition, question, infinitive or relative."""
     if is_condition(head):
         return False
-    if head.dep_ in SUBORDINATE and not states_a_fact(head):
+    if head.dep_ in SUBORDINATE and not (states_a_fact(head) or _says_of_its_noun(head)):
         return False
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
         return False
     marks = {c.lower_ for c in head.children if c.dep_ == "mark"}
     asked = head.head.lemma_ in QUESTION_VERBS
     return "whether" not in marks and not (asked and "if" in marks)
+
+
+def _says_of_its_noun(head: Token) -> bool:
+    """ "Trump, who has demanded …": a relative clause that states what its noun did."""
+    if head.dep_ != "relcl":
+        return False
+    subject = next((c for c in head.children if c.dep_ in SUBJECTS), None)
+    if subject is not None and subject.lower_ == "who":
+        return True
+    noun = antecedent(subject) if subject is not None else None
+    if noun is not None and noun.ent_type_ in ("ORG", "GPE", "NORP", "PERSON"):
+        return True  # "the Nurses Union, which has demanded …"
+    # "the rise that Trump had demanded": the noun is what the subject did something to
+    gap = any(c.dep_ == "dobj" and c.lower_ in ("that", "which") for c in head.children)
+    return gap and subject is not None and subject.pos_ in ("PROPN", "NOUN")
 
 
 def is_location(token: Token, chain: set[int], index: dict[int, TokenMention]) -> bool:
@@ -281,6 +346,15 @@ def is_negative_noun(noun: Token) -> bool:
     if noun.lower_ in ("none", "nobody", "nothing", "neither"):
         return True
     return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in noun.children)
+
+
+def reduced_passives(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
+    """Participles with their agent: "a new goal proposed by Rutte", "pushed by Italy"."""
+    for verb in span:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            agent = agent_of(verb)
+            if agent is not None:
+                yield verb, agent
 
 
 def nominal_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:

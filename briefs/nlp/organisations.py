@@ -226,5 +226,12 @@ def _is_messenger(ent: Span) -> bool:
     ) or any(t.lemma_.lower() in _MESSENGER_NOUNS for t in ent)
 
 
+def reports_the_news(subject: Token) -> bool:
+    """ "the Spanish news agency EFE reported": a messenger, whose words are not its own."""
+    if subject.head.lemma_ in _MESSENGER_VERBS and subject.dep_ == "nsubj":
+        return True
+    return any(t.lemma_.lower() in _MESSENGER_NOUNS for t in subject.subtree)
+
+
 def _looks_like_outlet(token: Token) -> bool:
     return token.text.isupper() or any(t.lemma_.lower() in _MESSENGER_NOUNS for t in token.subtree)

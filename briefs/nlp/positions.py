@@ -33,6 +33,7 @@ _DROP_LEADING = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 )
 _CUT_DEPS = frozenset({"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis"})
+_VERB_ONLY_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod"})
 _LOOSE_ENDS = frozenset({"ADP", "CCONJ", "DET", "PART", "PUNCT"})  # never end a phrase
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "VERB"})
 
@@ -86,8 +87,21 @@ def read_position(
     for reader in readers:
         found = reader(head, negated, inside, excluded)
         if found is not None:
-            return found
+            return _hedged(found, head, negated, inside)
     return None
+
+
+def _hedged(reading: OpenReading, head: Token, negated: bool, inside: set[int]) -> OpenReading:
+    """ "not yet prepared to back it", "cannot support it in its present form": a refusal
+    for now, or of this version only, leaves the door open."""
+    if reading.stance != "opposes":
+        return reading
+    chain = _chain_verbs(head) + [c for c in head.children if c.dep_ == "acomp"]
+    not_yet = negated and any(c.lower_ == "yet" for v in chain for c in v.children)
+    this_version = any(_names_a_version(t) for t in head.doc if t.i in inside)
+    if not_yet or this_version:
+        return OpenReading("conditional", reading.confidence, reading.phrase)
+    return reading
 
 
 # --- predicates ---------------------------------------------------------------------
@@ -99,7 +113,12 @@ def _verb_reading(
     """ "Poland rejected the deal", "urged the council to drop the plan", "agreed to sign"."""
     polarity: Stance | None = None
     predicate = None
-    for verb in _chain_verbs(head):
+    if negated and _denied_duty(head):  # "is not obliged to meet it": opposes meeting it
+        polarity, predicate = "supports", head
+    for verb in _chain_verbs(head)[1 if predicate else 0 :]:
+        if polarity is not None and verb.lemma_.lower() in words.SILENCES:
+            # "declined to discuss the figure": no position taken on the matter at hand
+            return OpenReading("undecided", EXPLICIT, _matter_at_hand(head))
         stance = _verb_stance(verb)
         if stance is None:
             continue
@@ -107,10 +126,54 @@ def _verb_reading(
         predicate = verb
     if polarity is None or predicate is None:
         return _vote_reading(head, negated)
-    target = _complement(predicate, inside, excluded)
+    if polarity == "undecided" and predicate.lemma_.lower() in words.DECLINING:
+        return None  # "declined to name the countries" withholds a detail, not a position
+    phrasal = phrasal_preposition(predicate)
+    if phrasal is not None and phrasal.lower_ in words.ADDRESSEES:
+        phrasal = None  # "called on the council to act": the council is asked, not the matter
+    target = (
+        (_prepositional(phrasal, inside, excluded) if phrasal is not None else None)
+        or _complement(predicate, inside, excluded)
+        or _passive_subject(predicate, inside, excluded)
+    )
     if target is None:
         return _vote_reading(head, negated)
     return OpenReading(_negate(polarity, negated), EXPLICIT, target)
+
+
+def read_participle(verb: Token, negated: bool, excluded: frozenset[int]) -> OpenReading | None:
+    """ "a new goal proposed by Rutte": the agent's stance on the noun the participle describes."""
+    stance = _verb_stance(verb)
+    if stance is None:
+        return None
+    target = _antecedent_phrase(verb, excluded)
+    return None if target is None else OpenReading(_negate(stance, negated), EXPLICIT, target)
+
+
+def _passive_subject(
+    predicate: Token, inside: set[int], excluded: frozenset[int]
+) -> PhraseSpan | None:
+    """ "the charge was rejected by the chamber": the subject is what the agent rejected."""
+    if not any(c.dep_ == "agent" for c in predicate.children):
+        return None
+    subject = next((c for c in predicate.children if c.dep_ == "nsubjpass"), None)
+    if subject is None:
+        subject = next((c for c in predicate.children if c.dep_ == "nsubj"), None)
+    return None if subject is None else _phrase([subject], inside, excluded)
+
+
+def _antecedent_phrase(clause: Token, excluded: frozenset[int]) -> PhraseSpan | None:
+    """The noun a relative clause or participle hangs off, without the clause itself."""
+    noun = clause.head
+    if noun.lemma_.lower() in words.LIGHT and noun.dep_ == "appos":
+        noun = noun.head  # "a new goal of 5 percent, a figure Trump wanted": the goal
+    inside = {t.i for t in noun.subtree} - {t.i for t in clause.subtree}
+    return _phrase([noun], inside, excluded)
+
+
+def _denied_duty(head: Token) -> bool:
+    passive = any(c.dep_ == "auxpass" for c in head.children)
+    return passive and head.lower_ in words.DENIED_DUTIES
 
 
 def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
@@ -126,8 +189,12 @@ def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
         stance = "supports"
     if stance is None:
         return None
-    matter = PhraseSpan("", head.idx, head.idx + len(head.text), (), "", anaphoric=True)
-    return OpenReading(_negate(stance, negated), EXPLICIT, matter)
+    return OpenReading(_negate(stance, negated), EXPLICIT, _matter_at_hand(head))
+
+
+def _matter_at_hand(head: Token) -> PhraseSpan:
+    """No proposition of its own: the claim is about what the document is about."""
+    return PhraseSpan("", head.idx, head.idx + len(head.text), (), "", anaphoric=True)
 
 
 def _adjective_reading(
@@ -139,15 +206,24 @@ def _adjective_reading(
         stance = words.STANCE_ADJECTIVES.get(lemma)
         if child.dep_ == "prep" and lemma in words.STANCE_PREPOSITIONS:
             stance = words.STANCE_PREPOSITIONS[lemma]
+        if lemma in words.DENIED_DUTIES and negated:
+            stance = "supports"  # "is not obliged to meet it": negated below, opposes
+        if stance is None and lemma in words.FEELINGS:
+            return OpenReading(
+                _negate(words.FEELINGS[lemma], negated), EVALUATIVE, _matter_at_hand(head)
+            )
         if stance is None:
             continue
         target = _complement(child, inside, excluded)
         if target is None:
+            if lemma in words.FEELINGS:  # "were delighted": with the matter at hand
+                return OpenReading(_negate(stance, negated), EVALUATIVE, _matter_at_hand(head))
             continue
         inner = next((c for c in child.children if c.dep_ == "xcomp"), None)
         inner_stance = _verb_stance(inner) if inner is not None else None
-        if inner_stance is not None:  # "ready to reject" opposes
+        if inner is not None and inner_stance is not None:  # "ready to reject it" opposes it
             stance = _compose(stance, inner_stance)
+            target = _complement(inner, inside, excluded) or target
         return OpenReading(_negate(stance, negated), EXPLICIT, target)
     return None
 
@@ -246,11 +322,35 @@ def _chain_verbs(head: Token) -> list[Token]:
 
 def _verb_stance(verb: Token) -> Stance | None:
     lemma = verb.lemma_.lower()
-    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")}
-    for (phrase_verb, particle), stance in words.PHRASAL_STANCES.items():
-        if lemma == phrase_verb and particle in particles:
+    if _suffered(verb):
+        return None  # "risked being pushed out": done to the subject, not the subject's stance
+    particles = {
+        c.lower_
+        for c in verb.children
+        if c.dep_ in ("prt", "prep") or (c.dep_ == "advmod" and c.lower_ in words.PARTICLES)
+    }
+    # "came out against": the preposition of stance decides over the particle
+    for particle in sorted(particles, key=lambda p: p not in words.STANCE_PREPOSITIONS):
+        stance = words.PHRASAL_STANCES.get((lemma, particle))
+        if stance is not None:
             return stance
     return words.STANCE_VERBS.get(lemma)
+
+
+def _suffered(verb: Token) -> bool:
+    """A passive with no agent, other than a stance participle ("is opposed to")."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    agent = any(c.dep_ == "agent" for c in verb.children)
+    return passive and not agent and verb.lower_ not in words.STANCE_ADJECTIVES
+
+
+def phrasal_preposition(verb: Token) -> Token | None:
+    """The preposition of "asked the council for money": its object is what is asked for."""
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ == "prep" and (lemma, child.lower_) in words.PHRASAL_STANCES:
+            return child
+    return None
 
 
 def _compose(outer: Stance, inner: Stance) -> Stance:
@@ -303,6 +403,8 @@ def _complement(predicate: Token, inside: set[int], excluded: frozenset[int]) ->
     if xcomp is not None and xcomp.pos_ in ("VERB", "AUX"):
         return _verb_phrase(xcomp, inside, excluded)
     for child in predicate.children:
+        if child.dep_ in _OBJECTS and child.lower_ in ("that", "which") and _relative(predicate):
+            return _antecedent_phrase(_relative(predicate) or predicate, excluded)
         if child.dep_ in _OBJECTS and child.i not in excluded:
             found = _phrase([child], inside, excluded)
             if found is not None:
@@ -310,15 +412,46 @@ def _complement(predicate: Token, inside: set[int], excluded: frozenset[int]) ->
     preps = [c for c in predicate.children if c.dep_ in ("prep", "agent")]
     if predicate.dep_ == "prep":
         preps.insert(0, predicate)
+    # "called on the EU to sign it", parsed as a purpose clause: what the addressee is asked
+    addressed = any(
+        p.i in excluded or prep.lower_ in words.ADDRESSEES
+        for prep in preps
+        for p in prep.children
+        if p.dep_ == "pobj"
+    )
+    infinitive = next((c for c in predicate.children if _to_infinitive(c)), None)
+    if infinitive is not None and addressed and predicate.pos_ == "VERB":
+        return _verb_phrase(infinitive, inside, excluded)
     for prep in preps:
-        for child in prep.children:
-            if child.dep_ == "pobj":
-                return _phrase([child], inside, excluded)
-            if child.dep_ == "pcomp" and child.pos_ == "VERB":
-                return _verb_phrase(child, inside, excluded)
-            if child.dep_ == "prep":  # "in favour of X"
-                return _complement(child, inside, excluded)
+        found = _prepositional(prep, inside, excluded)
+        if found is not None:
+            return found
     return None
+
+
+def _relative(verb: Token) -> Token | None:
+    """The relative clause a verb heads or completes: "the rise that Trump had demanded"."""
+    for token in (verb, verb.head):
+        if token.dep_ == "relcl":
+            return token
+    return None
+
+
+def _prepositional(prep: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
+    for child in prep.children:
+        if child.dep_ == "pobj" and child.i not in excluded:
+            return _phrase([child], inside, excluded)
+        if child.dep_ == "pcomp" and child.pos_ == "VERB":
+            return _verb_phrase(child, inside, excluded)
+        if child.dep_ == "prep":  # "in favour of X"
+            return _complement(child, inside, excluded)
+    return None
+
+
+def _to_infinitive(token: Token) -> bool:
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+    )
 
 
 def _verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
@@ -389,12 +522,24 @@ def _trimmed_subtree(root: Token, is_verb: bool) -> list[Token]:
     """A root's subtree without clauses, appositions and lists hanging off it."""
     kept = [root]
     for child in root.children:
-        if child.dep_ in _CUT_DEPS or (is_verb and child.dep_ in ("nsubj", "aux", "neg", "advmod")):
+        if child.dep_ in _CUT_DEPS or (is_verb and child.dep_ in _VERB_ONLY_DEPS):
+            continue
+        if _names_a_version(child):  # "the deal in its present form": the deal
             continue
         if is_verb and child.dep_ == "prep" and child.i < root.i:
             continue
         kept += _trimmed_subtree(child, False)
     return kept
+
+
+def _names_a_version(prep: Token) -> bool:
+    """ "in its present form", "in the current state"."""
+    return prep.lower_ == "in" and any(
+        c.dep_ == "pobj"
+        and c.lower_ in words.VERSION_NOUNS
+        and any(m.lower_ in words.VERSION_NOW for m in c.children)
+        for c in prep.children
+    )
 
 
 def _first_words(tokens: list[Token], limit: int) -> list[Token]:

@@ -54,6 +54,7 @@ STANCE_VERBS: dict[str, Stance] = {
             "promote",
             "like",
             "press",
+            "push",
         ],
         "supports",
     ),
@@ -122,6 +123,10 @@ PHRASAL_STANCES: dict[tuple[str, str], Stance] = {
     ("lobby", "against"): "opposes",
     ("push", "back"): "opposes",
     ("come", "against"): "opposes",
+    ("call", "on"): "supports",
+    ("call", "upon"): "supports",
+    ("ask", "for"): "supports",
+    ("work", "for"): "supports",
     ("hold", "back"): "undecided",
     ("hold", "off"): "undecided",
 }
@@ -129,14 +134,52 @@ PHRASAL_STANCES: dict[tuple[str, str], Stance] = {
 # Adjectives and prepositions that predicate a stance of their subject: "is ready to".
 STANCE_ADJECTIVES: dict[str, Stance] = {
     **dict.fromkeys(
-        ["ready", "willing", "prepared", "keen", "eager", "determined", "committed", "happy"],
+        [
+            "ready",
+            "willing",
+            "prepared",
+            "keen",
+            "eager",
+            "determined",
+            "committed",
+            "happy",
+            "glad",
+            "pleased",
+            "delighted",
+        ],
         "supports",
     ),
-    **dict.fromkeys(["opposed", "hostile", "unwilling", "reluctant"], "opposes"),
+    **dict.fromkeys(["opposed", "hostile", "unwilling", "reluctant", "unable"], "opposes"),
     **dict.fromkeys(["open"], "conditional"),
     **dict.fromkeys(["undecided", "uncommitted"], "undecided"),
 }
 STANCE_PREPOSITIONS: dict[str, Stance] = {"against": "opposes", "favour": "supports"}
+# Particles that make a phrasal verb even where the parse calls them adverbs ("go along with").
+PARTICLES = frozenset({"along", "out", "back", "off", "up", "behind", "down"})
+# Duties a holder denies: "is not obliged to meet the target" opposes meeting it. Unnegated,
+# a duty states no position of the holder's own ("is required to report").
+DENIED_DUTIES = frozenset({"obliged", "obligated", "required", "bound", "compelled"})
+# Feelings about the matter at hand, with or without an object: "were sharply disappointed".
+FEELINGS: dict[str, Stance] = {
+    **dict.fromkeys(["delighted", "pleased", "glad", "satisfied", "thrilled"], "supports"),
+    **dict.fromkeys(
+        ["disappointed", "dismayed", "unimpressed", "furious", "outraged", "appalled", "shocked"],
+        "opposes",
+    ),
+}
+# "in its present form": a stance on this version of a thing, not on the thing.
+VERSION_NOUNS = frozenset({"form", "state", "shape", "version", "guise"})
+VERSION_NOW = frozenset({"present", "current", "existing", "proposed"})
+# Prepositions of whoever is asked to act: "called on the council", "appealed to Brussels".
+ADDRESSEES = frozenset({"on", "upon"})
+# Verbs whose that-clause is what the holder wants done: "demanded that allies pay more".
+DEMANDING = frozenset(
+    {"demand", "urge", "insist", "propose", "recommend", "ask", "request", "call", "press", "push"}
+)
+# Declining, which states a position only with what is declined: "declined to back the plan".
+DECLINING = frozenset({"decline"})
+# Saying nothing on the matter: "declined to comment", "refused to discuss the figure".
+SILENCES = frozenset({"comment", "discuss", "say", "speculate", "elaborate", "answer", "respond"})
 
 # Judgements of a thing: "the plan is unacceptable", "a historic accord".
 NEGATIVE_EVALUATIONS = frozenset(
