@@ -2,6 +2,7 @@
 
     position <actor> [on <topic>]      an actor's cited brief
     who <topic>                        the stance matrix on a topic
+    quotes [<speaker>] [about <text>]  who said what, verbatim, newest first
     actors                             the known actors
     help                               what the bot understands
     digest subscribe [actors...] [on <topic>] [at HH:MM] [tz <Area/City>]
@@ -19,7 +20,8 @@ arrive as Slack writes them (`<https://example.com/feed|example.com/feed>`, `&am
 and are read back to the URL typed.
 
 Direct messages also take plain questions ("what is Poland's position on troops?",
-"where does France stand?", "who opposes sending troops?"). Anything else gets the
+"where does France stand?", "who opposes sending troops?", "what did Tusk say about
+troops?"). Anything else gets the
 help text with a reason, never silence.
 """
 
@@ -35,10 +37,11 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process, utils
 
 from briefs.models import BriefRequest, Frozen
+from briefs.quotes import QuotesRequest
 from briefs.sources.models import BadInterval, interval_text, parse_interval
 from briefs.subscriptions import DEFAULT_AT, Days, Platform, known_zones
 
-COMMAND_NAMES = ("position", "who", "actors", "help", "digest", "sources")
+COMMAND_NAMES = ("position", "who", "quotes", "actors", "help", "digest", "sources")
 
 
 class PositionCommand(Frozen):
@@ -53,6 +56,13 @@ class WhoCommand(Frozen):
 
     kind: Literal["who"] = "who"
     topic: str
+
+
+class QuotesCommand(Frozen):
+    """Show what a speaker (or everyone) said, optionally about something."""
+
+    kind: Literal["quotes"] = "quotes"
+    request: QuotesRequest
 
 
 class ActorsCommand(Frozen):
@@ -167,7 +177,9 @@ class SourcesHelpCommand(Frozen):
 SourcesAdminCommand = SourcesAddCommand | SourcesRemoveCommand | SourcesFetchCommand
 SourcesCommand = SourcesAdminCommand | SourcesListCommand | SourcesHelpCommand
 # What answers a question about positions, what manages digests, what manages sources.
-QueryCommand = PositionCommand | WhoCommand | ActorsCommand | HelpCommand | InvalidCommand
+QueryCommand = (
+    PositionCommand | WhoCommand | QuotesCommand | ActorsCommand | HelpCommand | InvalidCommand
+)
 Command = QueryCommand | DigestCommand | SourcesCommand
 
 
@@ -203,14 +215,15 @@ HELP_TEXT = """\
 I answer with cited briefs: every point quotes the articles verbatim.
 • position <actor> [on <topic>]: what an actor's position is, e.g. position poland on troops
 • who <topic>: who supports, opposes or conditions it, e.g. who troops
+• quotes [<speaker>] [about <text>]: who said what, word for word, e.g. quotes tusk about troops
 • actors: the actors I know, with how often they are cited
 • help: this text
 • digest subscribe|list|unsubscribe|preview|status: a daily digest of what changed, \
 e.g. digest subscribe poland on troops at 08:00 tz Europe/Warsaw (`digest help` for more)
 • sources list|add|remove|fetch: the feeds and pages I read, e.g. sources add \
 https://example.com/feed.xml every 2h (`sources help` for more)
-In a direct message you can also just ask, e.g. "what is Poland's position on troops?"
-or "where does France stand?\""""
+In a direct message you can also just ask, e.g. "what is Poland's position on troops?",
+"where does France stand?" or "what did Tusk say about troops?\""""
 
 DIGEST_SUBSCRIBE_USAGE = (
     "digest subscribe [actors, ...] [on <topic>] [at HH:MM] [tz <Area/City>] "
@@ -239,6 +252,9 @@ a schedule; what they bring reaches briefs and digests.
 • sources fetch [<number>]: read one source now, or all of them
 Adding, removing and fetching need chat-admin rights; anyone may list."""
 
+_ABOUT = re.compile(
+    r"^(?P<speaker>.*?)\s*(?:(?<![^\s])(?:about|on|regarding)\s+(?P<about>.+))?$", re.I | re.S
+)
 _ON_TOPIC = re.compile(r"^(?P<actor>.+?)(?:\s+(?:on|about|regarding|over)\s+(?P<topic>.+))?$", re.I)
 _QUESTIONS = (
     # what is Poland's position on troops / what's the UK's stance about guarantees
@@ -251,6 +267,12 @@ _QUESTIONS = (
     re.compile(
         r"^where\s+(?:does|do|did)\s+(?:the\s+)?(?P<actor>.+?)\s+stand"
         r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+))?$",
+        re.I,
+    ),
+    # what did Tusk say about troops / what has the mayor said on the budget: quotes
+    re.compile(
+        r"^what\s+(?:did|has|have)\s+(?P<speaker>.+?)\s+(?:say|said)"
+        r"(?:\s+(?:on|about|regarding)\s+(?P<about>.+))?$",
         re.I,
     ),
     # what does Poland think/say about troops
@@ -305,6 +327,10 @@ def _keyword(verb: str, rest: str) -> Command:
         return HelpCommand()
     if verb == "actors":
         return ActorsCommand()
+    if verb == "quotes":
+        about = _ABOUT.match(rest)
+        assert about is not None  # the pattern matches any text, the empty one too
+        return quotes_command(about.group("speaker"), about.group("about"))
     if not rest:
         example = "position poland" if verb == "position" else "who troops"
         return HelpCommand(reason=f"`{verb}` needs something to look up, e.g. `{example}`.")
@@ -318,9 +344,19 @@ def _keyword(verb: str, rest: str) -> Command:
 def _question(text: str) -> Command:
     for pattern in _QUESTIONS:
         match = pattern.match(text)
+        if match and "speaker" in pattern.groupindex:
+            return quotes_command(match.group("speaker"), match.group("about"))
         if match:
             return _position(match.group("actor"), match.group("topic"))
     return HelpCommand(reason="I did not understand that.")
+
+
+def quotes_command(speaker: str | None, about: str | None) -> QuotesCommand:
+    """`quotes` for a speaker as typed ("the mayor", "Tusk's") and a subject, both optional."""
+    name = (speaker or "").strip(" \"'“”?")
+    name = re.sub(r"^(?:the\s+)?(.+?)(?:'s|’s)?$", r"\1", name, flags=re.I) if name else ""
+    subject = (about or "").strip(" \"'“”?") or None
+    return QuotesCommand(request=QuotesRequest(speaker=name or None, about=subject))
 
 
 def _position(actor: str, topic: str | None) -> Command:

@@ -41,13 +41,15 @@ from adapters.commands import (
     InvalidCommand,
     PositionCommand,
     QueryCommand,
+    QuotesCommand,
     Requester,
     SourcesCommand,
     SourcesHelpCommand,
     WhoCommand,
 )
-from briefs.errors import BriefsError, UnknownActorError, UnknownTopicError
+from briefs.errors import BriefsError, UnknownActorError, UnknownSpeakerError, UnknownTopicError
 from briefs.models import ActorSummary, Brief, Digest, DigestRequest, Frozen, StanceMatrix
+from briefs.quotes import QuoteList
 from briefs.render.discord import (
     DiscordMessage,
     actors_to_discord,
@@ -56,6 +58,8 @@ from briefs.render.discord import (
     matrix_to_discord,
     notice_to_discord,
 )
+from briefs.render.quotes import quotes_to_text
+from briefs.render.quotes_chat import quotes_to_discord, quotes_to_slack
 from briefs.render.slack import (
     SlackMessage,
     actors_to_slack,
@@ -112,7 +116,7 @@ class DigestPreview(Frozen):
         return f"Preview of {which}, only for you:"
 
 
-Reply = Brief | StanceMatrix | ActorList | Notice | DigestPreview
+Reply = Brief | StanceMatrix | QuoteList | ActorList | Notice | DigestPreview
 
 
 def is_private(reply: Reply) -> bool:
@@ -169,7 +173,7 @@ def answer(
             now = (clock or service.clock)()
             return _digest(service, command, requester, now)
         return _run(service, command)
-    except (UnknownActorError, UnknownTopicError, _DigestRefusal) as exc:
+    except (UnknownActorError, UnknownTopicError, UnknownSpeakerError, _DigestRefusal) as exc:
         return Notice(text=str(exc), error=True)
     except BriefsError as exc:
         logger.warning("command %s failed: %s", command.kind, exc)
@@ -183,6 +187,8 @@ def _run(service: BriefingService, command: QueryCommand) -> Reply:
         return service.brief(command.request)
     if isinstance(command, WhoCommand):
         return service.matrix(command.topic)
+    if isinstance(command, QuotesCommand):
+        return service.quotes(command.request)
     if isinstance(command, ActorsCommand):
         summaries = [s for s in service.actors() if s.actor.kind != "person"]
         return ActorList(actors=tuple(summaries[:CHAT_ACTORS_MAX]), total=len(summaries))
@@ -381,6 +387,8 @@ def to_slack(reply: Reply) -> list[SlackMessage]:
         return brief_to_slack(reply)
     if isinstance(reply, StanceMatrix):
         return matrix_to_slack(reply)
+    if isinstance(reply, QuoteList):
+        return quotes_to_slack(reply)
     if isinstance(reply, ActorList):
         return actors_to_slack(reply.actors)
     if isinstance(reply, DigestPreview):
@@ -394,6 +402,8 @@ def to_discord(reply: Reply) -> list[DiscordMessage]:
         return brief_to_discord(reply)
     if isinstance(reply, StanceMatrix):
         return matrix_to_discord(reply)
+    if isinstance(reply, QuoteList):
+        return quotes_to_discord(reply)
     if isinstance(reply, ActorList):
         return actors_to_discord(reply.actors)
     if isinstance(reply, DigestPreview):
@@ -407,6 +417,8 @@ def to_text(reply: Reply) -> str:
         return brief_to_text(reply)
     if isinstance(reply, StanceMatrix):
         return matrix_to_text(reply)
+    if isinstance(reply, QuoteList):
+        return quotes_to_text(reply)
     if isinstance(reply, ActorList):
         return actors_to_text(reply.actors)
     if isinstance(reply, DigestPreview):

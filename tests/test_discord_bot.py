@@ -442,9 +442,9 @@ async def test_stop_closes_the_gateway(fake: FakeDiscord, runner: DiscordRunner)
 async def test_sync_commands_globally(
     fake: FakeDiscord, settings: DiscordSettings, seeded: BriefingService
 ) -> None:
-    """sync_commands publishes the six commands globally, without opening the gateway."""
+    """sync_commands publishes the seven commands globally, without opening the gateway."""
     names = await sync_commands(settings, seeded, None)
-    assert sorted(names) == ["actors", "digest", "help", "position", "sources", "who"]
+    assert sorted(names) == ["actors", "digest", "help", "position", "quotes", "sources", "who"]
     put = fake.calls_to("PUT", f"/applications/{fake.application_id}/commands", exact=True)
     position = next(c for c in put[0].body if c["name"] == "position")
     actor, topic = position["options"]
@@ -458,7 +458,7 @@ async def test_sync_commands_to_one_guild(
 ) -> None:
     """With a guild id the global commands are copied to that guild and synced there."""
     names = await sync_commands(settings, seeded, 1234)
-    assert sorted(names) == ["actors", "digest", "help", "position", "sources", "who"]
+    assert sorted(names) == ["actors", "digest", "help", "position", "quotes", "sources", "who"]
     path = f"/applications/{fake.application_id}/guilds/1234/commands"
     assert fake.calls_to("PUT", path, exact=True)
     assert not fake.calls_to("PUT", f"/applications/{fake.application_id}/commands", exact=True)

@@ -2,6 +2,7 @@
 
     /position actor:<autocomplete> topic:<optional>   → PositionCommand(BriefRequest(actor, topic))
     /who topic:                                       → WhoCommand(topic)
+    /quotes speaker:<autocomplete> about:<optional>   → QuotesCommand(QuotesRequest(…))
     /actors                                           → ActorsCommand()
     /help                                             → HelpCommand()
     /digest args:<optional>                           → parse_command("digest " + args)
@@ -30,6 +31,7 @@ from adapters.commands import (
     PositionCommand,
     WhoCommand,
     parse_command,
+    quotes_command,
 )
 from briefs.models import BriefRequest
 
@@ -60,8 +62,8 @@ def text_option(value: object, *, command: str, option: str) -> str:
 
 
 def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> None:
-    """Register /position, /who, /actors, /help, /digest and /sources on `tree`, answered by
-    `bot`."""
+    """Register /position, /who, /quotes, /actors, /help, /digest and /sources on `tree`,
+    answered by `bot`."""
 
     @tree.command(name="position", description="An actor's position, with the quotes that show it")
     @app_commands.describe(
@@ -91,6 +93,30 @@ def add_commands(tree: app_commands.CommandTree[BriefBot], bot: BriefBot) -> Non
     async def who(interaction: discord.Interaction[BriefBot], topic: str) -> None:
         topic = text_option(topic, command="who", option="topic")
         await bot.respond(interaction, WhoCommand(topic=topic.strip()))
+
+    @tree.command(name="quotes", description="Who said what, word for word, newest first")
+    @app_commands.describe(
+        speaker="A person or body quoted, e.g. Tusk (leave empty for everyone)",
+        about="Only statements about this, e.g. troops",
+    )
+    async def quotes(
+        interaction: discord.Interaction[BriefBot],
+        speaker: str | None = None,
+        about: str | None = None,
+    ) -> None:
+        speaker = text_option(speaker or "", command="quotes", option="speaker")
+        about = text_option(about or "", command="quotes", option="about")
+        await bot.respond(interaction, quotes_command(speaker, about))
+
+    @quotes.autocomplete("speaker")
+    async def speaker_choices(
+        interaction: discord.Interaction[BriefBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await asyncio.to_thread(
+            bot.service.suggest_speakers, current, limit=AUTOCOMPLETE_MAX
+        )
+        names = list(dict.fromkeys(s.name[:CHOICE_MAX] for s in found))
+        return [app_commands.Choice(name=name, value=name) for name in names]
 
     @tree.command(name="actors", description="The actors I know, most cited first")
     async def actors(interaction: discord.Interaction[BriefBot]) -> None:

@@ -38,7 +38,7 @@ from briefs.service import BriefingService
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("/position", "/who", "/actors", "/digest", "/sources")
+COMMANDS = ("/position", "/who", "/quotes", "/actors", "/digest", "/sources")
 CATCH_ALL = "/briefbot"  # `/briefbot position poland`: the whole text is a command
 FAILURE_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 
