@@ -68,6 +68,6 @@ async def _answer_unreadable(client: discord.Client, data: dict[str, Any]) -> No
     )
     payload = {"type": _CHANNEL_MESSAGE, "data": {"content": UNREADABLE_TEXT, "flags": _EPHEMERAL}}
     try:
-        await client.http.request(route, json=payload)
+        await client.http.request(route, json=payload, params={"with_response": "true"})
     except (discord.HTTPException, OSError) as exc:
         logger.error("Discord: could not answer an unreadable interaction (%r)", exc)

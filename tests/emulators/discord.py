@@ -308,11 +308,14 @@ class FakeDiscord:
         in_dm: bool = False,
         user: Json | None = None,
         permissions: int | None = None,
+        corrupt: Callable[[Json], None] | None = None,
     ) -> Pushed:
         """A user runs `/name option:value ...` (in the test guild, or in a DM with the bot).
 
         `permissions` are the member's in the guild channel (a bit field, e.g.
         `discord.Permissions(manage_channels=True).value`); by default a plain member's.
+        `corrupt` edits the payload before it is sent (a malformed event, as a faulty
+        Discord or a proxy might send it).
         """
         data: Json = {
             "id": self._command_id(name),
@@ -320,7 +323,9 @@ class FakeDiscord:
             "type": 1,
             "options": [_option(k, v) for k, v in (options or {}).items()],
         }
-        return await self._interaction(2, data, in_dm=in_dm, user=user, permissions=permissions)
+        return await self._interaction(
+            2, data, in_dm=in_dm, user=user, permissions=permissions, corrupt=corrupt
+        )
 
     async def autocomplete(
         self,
@@ -680,7 +685,14 @@ class FakeDiscord:
     # --- payloads ------------------------------------------------------------------
 
     async def _interaction(
-        self, kind: int, data: Json, *, in_dm: bool, user: Json | None, permissions: int | None
+        self,
+        kind: int,
+        data: Json,
+        *,
+        in_dm: bool,
+        user: Json | None,
+        permissions: int | None,
+        corrupt: Callable[[Json], None] | None = None,
     ) -> Pushed:
         user = user or self.user
         payload: Json = {
@@ -714,6 +726,8 @@ class FakeDiscord:
             payload.update(guild_id=self.guild_id, guild_locale="en-US", member=member)
             payload.update(channel_id=self.guild_channel_id, channel=channel, context=0)
             payload["authorizing_integration_owners"] = {"0": self.guild_id}
+        if corrupt is not None:
+            corrupt(payload)
         self._interactions[payload["token"]] = payload
         await self.dispatch("INTERACTION_CREATE", payload)
         return Pushed(payload)
