@@ -41,7 +41,9 @@ class GuardedServer(web.Server):
         self.max_connections = max_connections
         self.read_timeout = read_timeout
         self._open: set[RequestHandler] = set()
-        # Connections still owing a request, oldest first, each with its deadline.
+        # Connections still owing a request (headers or body), in the order they began
+        # waiting; those owing headers have a deadline here (a body's is its wait_for).
+        self._waiting: dict[RequestHandler, None] = {}
         self._reading: dict[RequestHandler, asyncio.TimerHandle] = {}
         self.shed = 0  # connections closed for being slow or to make room
 
@@ -50,11 +52,12 @@ class GuardedServer(web.Server):
         self._open.add(handler)
         self._await_request(handler)
         if len(self._open) > self.max_connections:
-            self._make_room()
+            self._make_room(handler)
 
     def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
         self._open.discard(handler)
         self._stop_waiting(handler)
+        self._waiting.pop(handler, None)
         super().connection_lost(handler, exc)
 
     async def _read_then_handle(self, request: web.BaseRequest) -> web.StreamResponse:
@@ -65,6 +68,12 @@ class GuardedServer(web.Server):
         except TimeoutError:
             self.shed += 1
             return web.Response(status=408, text="request body too slow", headers=_CLOSE)
+        except Exception:
+            if protocol in self._open:
+                raise
+            return web.Response(status=408, headers=_CLOSE)  # dropped to make room: gone
+        finally:
+            self._waiting.pop(protocol, None)
         try:
             return await self._handle(request, body)
         finally:
@@ -73,6 +82,8 @@ class GuardedServer(web.Server):
 
     def _await_request(self, handler: RequestHandler) -> None:
         self._stop_waiting(handler)
+        self._waiting.pop(handler, None)
+        self._waiting[handler] = None  # to the back of the queue
         loop = asyncio.get_running_loop()
         self._reading[handler] = loop.call_later(self.read_timeout, self._drop, handler)
 
@@ -81,13 +92,17 @@ class GuardedServer(web.Server):
         if timer is not None:
             timer.cancel()
 
-    def _make_room(self) -> None:
-        oldest = next(iter(self._reading), None)  # dicts keep insertion order
+    def _make_room(self, newcomer: RequestHandler) -> None:
+        # Dicts keep insertion order: the first entry has waited longest.
+        oldest = next((h for h in self._waiting if h is not newcomer), None)
         if oldest is not None:
             self._drop(oldest)
+        else:  # every other connection is being answered: the newcomer waits its turn
+            asyncio.get_running_loop().call_soon(self._drop, newcomer)
 
     def _drop(self, handler: RequestHandler) -> None:
         self._stop_waiting(handler)
+        self._waiting.pop(handler, None)
         self._open.discard(handler)
         self.shed += 1
         handler.force_close()
