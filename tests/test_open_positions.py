@@ -136,6 +136,41 @@ CASES = [
         "fare freeze",
     ),
     (
+        "labels-a-thing",
+        "The Consumers' Association called the new tariff a sham.",
+        "consumers-association",
+        "opposes",
+        "new tariff",
+    ),
+    (
+        "describes-as",
+        "Norway described the fishing pact as a landmark deal.",
+        "norway",
+        "supports",
+        "fishing pact",
+    ),
+    (
+        "contrasting-while-clause",
+        "Denmark backed the bridge toll, while Sweden abstained.",
+        "sweden",
+        "undecided",
+        "bridge toll",
+    ),
+    (
+        "members-named-with-such-as",
+        "Countries such as those of Chile and Peru rejected the fishing quota.",
+        "peru",
+        "opposes",
+        "fishing quota",
+    ),
+    (
+        "too-much",
+        "Unison said the new roster was too rigid for night staff.",
+        "unison",
+        "opposes",
+        "new roster",
+    ),
+    (
         "abstains-on-the-matter-at-hand",
         "Poland backed the congestion charge. Italy abstained.",
         "italy",
@@ -182,6 +217,19 @@ def test_a_messenger_speaks_for_no_one(analyze_text: AnalyzeText) -> None:
         "Environmental groups attacked the fishing quota, the Spanish news agency EFE reported."
     )
     assert [c.actor_id for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_an_office_is_no_organisation(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Jane Doe, an MEP, rejected the fishing quota.")
+    assert "mep" not in {a.id for a in analysis.actors}
+
+
+def test_a_shorter_name_is_the_body_named_before(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "The Patriots for Europe group met on Monday. The Patriots rejected the fishing quota."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert holders == {"patriots-for-europe"}
 
 
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:

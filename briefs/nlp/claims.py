@@ -354,7 +354,8 @@ class SentenceReader:
         if not reading.phrase.text:  # "voted no": on the matter the document is about
             if ctx.state.document.phrase is None:
                 return False
-            reading = replace(reading, phrase=ctx.state.document.phrase)
+            # shown with the document's last proposition, filed under its main issue
+            reading = replace(reading, phrase=replace(ctx.state.document.phrase, anaphoric=True))
         else:  # offsets from the paragraph's parse to the document's text
             offset = ctx.unit.offset
             phrase = reading.phrase

@@ -143,13 +143,22 @@ def asserts(head: Token) -> bool:
     """Whether a clause asserts something: not a condition, question, infinitive or relative."""
     if is_condition(head):
         return False
-    if head.dep_ in SUBORDINATE and not (states_a_fact(head) or _says_of_its_noun(head)):
+    if head.dep_ in SUBORDINATE and not (
+        states_a_fact(head) or _says_of_its_noun(head) or _contrasts(head)
+    ):
         return False
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
         return False
     marks = {c.lower_ for c in head.children if c.dep_ == "mark"}
     asked = head.head.lemma_ in QUESTION_VERBS
     return "whether" not in marks and not (asked and "if" in marks)
+
+
+def _contrasts(head: Token) -> bool:
+    """ "…, while Belgium abstained": a clause set against another, asserted like it."""
+    return head.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("while", "whereas", "whilst") for c in head.children
+    )
 
 
 def _says_of_its_noun(head: Token) -> bool:
@@ -221,10 +230,25 @@ def coordinated(token: Token) -> Iterator[Token]:
     for child in token.children:
         if child.dep_ in ("conj", "appos"):
             yield from coordinated(child)
-        elif child.dep_ == "prep" and child.lower_ in ("among", "including"):
+        elif child.dep_ == "prep" and _introduces_members(child):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    yield from coordinated(pobj)
+                    yield from coordinated(_of_those(pobj))
+
+
+def _introduces_members(prep: Token) -> bool:
+    """ "among them", "including Poland", "such as Italy"."""
+    such = any(c.lower_ == "such" for c in prep.children) or prep.nbor(-1).lower_ == "such"
+    return prep.lower_ in ("among", "including") or (prep.lower_ == "as" and such)
+
+
+def _of_those(token: Token) -> Token:
+    """ "those of Italy and Poland": Italy and Poland."""
+    if token.lower_ not in ("those", "that"):
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return pobj if pobj is not None else token
 
 
 def subject_phrase(token: Token) -> list[Token]:

@@ -85,6 +85,16 @@ SPEAKER_NOUNS = frozenset(
         "ministry",
         "government",
         "officer",
+        "mep",
+        "mp",
+        "lawmaker",
+        "commissioner",
+        "chairman",
+        "chairwoman",
+        "director",
+        "mayor",
+        "councillor",
+        "senator",
     ]
 )
 

@@ -126,7 +126,10 @@ class DocumentActors:
             return None  # "Dutch", "Socialists" as an adjective or a people: not a body
         if not text[:1].isupper() or self.catalog.lookup(text) is not None:
             return None
-        actor = self._actor(span)
+        if all(t.lemma_.lower() in lexicon.SPEAKER_NOUNS for t in span):
+            return None  # "MEP", "Commissioner": an office, not a body
+        actor = self._named_before(span) or self._actor(span)
+        self.actors.setdefault(actor.id, actor)  # known to the names after it
         self._learn_acronym(span, actor.id)
         return FoundActor(start, end, actor)
 
@@ -142,6 +145,15 @@ class DocumentActors:
         actor_id = slugify(name)
         known = self.actors.get(actor_id)
         return known or Actor(id=actor_id, name=name, kind=kind, aliases=aliases)
+
+    def _named_before(self, span: Span) -> Actor | None:
+        """ "the Patriots" after "Patriots for Europe": the shorter form of a name met before."""
+        words = [t.text for t in span]
+        for actor in self.actors.values():
+            names = [actor.name, *actor.aliases]
+            if any(n.split()[: len(words)] == words and len(n.split()) > len(words) for n in names):
+                return actor
+        return None
 
     def _country_of(self, span: Span) -> str | None:
         """The country in "the Dutch Party for the Animals" or "Austria's NEOS"."""

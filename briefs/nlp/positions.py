@@ -80,6 +80,7 @@ def read_position(
         _verb_reading,
         _adjective_reading,
         _evaluative_reading,
+        _labelling_reading,
         _consequence_reading,
         _nominal_reading,
         _commitment_reading,
@@ -249,6 +250,36 @@ def _evaluative_reading(
     return None
 
 
+def _labelling_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "called the plan a sham", "described the pact as a landmark deal"."""
+    if head.lemma_.lower() not in words.LABELLING_VERBS:
+        return None
+    thing = next((c for c in head.children if c.dep_ == "dobj" and c.i not in excluded), None)
+    if thing is None:
+        return None
+    for label in _labels(head, thing):
+        stance = _evaluation(label)
+        if stance is None:
+            continue
+        target = _phrase([thing], inside, excluded | {t.i for t in label.subtree})
+        if target is not None:
+            return OpenReading(_negate(stance, negated), EVALUATIVE, target)
+    return None
+
+
+def _labels(head: Token, thing: Token) -> Iterable[Token]:
+    """What a thing is called: "a sham" (oprd), "as a landmark", "unfunded" (left on it)."""
+    for child in head.children:
+        if child.dep_ in ("oprd", "xcomp", "ccomp", "acomp"):
+            yield child
+        if child.dep_ == "prep" and child.lower_ == "as":
+            yield from (c for c in child.children if c.dep_ in ("pobj", "amod", "acomp"))
+    for owner in (thing, *(c for c in thing.children if c.dep_ == "prep" and c.lower_ == "as")):
+        yield from (c for c in owner.children if c.dep_ in ("amod", "pobj") and c.i > thing.i)
+
+
 def _consequence_reading(
     head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
 ) -> OpenReading | None:
@@ -371,13 +402,18 @@ def _negate(stance: Stance, negated: bool) -> Stance:
 
 def _evaluation(word: Token) -> Stance | None:
     lemma = word.lemma_.lower()
+    if word.pos_ == "ADJ" and any(c.lower_ in words.EXCESS for c in word.children):
+        return "opposes"  # "too restrictive", "overly ambitious"
     if lemma in words.NEGATIVE_EVALUATIONS:
         return "opposes"
     if lemma in words.POSITIVE_EVALUATIONS:
         return "supports"
     for child in word.children:
-        if child.dep_ == "amod" and child.lemma_.lower() in words.NEGATIVE_EVALUATIONS:
-            return "opposes"
+        if child.dep_ in ("amod", "compound"):
+            if child.lemma_.lower() in words.NEGATIVE_EVALUATIONS:
+                return "opposes"
+            if child.lemma_.lower() in words.POSITIVE_EVALUATIONS and word.pos_ == "NOUN":
+                return "supports"  # "a landmark deal", "a historic step"
     return None
 
 
@@ -477,8 +513,10 @@ def _phrase(
     )
     tokens = [t for t in tokens if t.i in inside and t.i not in excluded]
     tokens = _contiguous(tokens, roots[0])
-    while tokens and (
-        tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct or tokens[0].dep_ == "case"
+    while (
+        tokens
+        and tokens[0] is not roots[0]
+        and (tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct or tokens[0].dep_ == "case")
     ):
         tokens = tokens[1:]
     tokens = _first_words(tokens, _PHRASE_MAX_TOKENS)

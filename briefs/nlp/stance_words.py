@@ -127,6 +127,7 @@ PHRASAL_STANCES: dict[tuple[str, str], Stance] = {
     ("call", "upon"): "supports",
     ("ask", "for"): "supports",
     ("work", "for"): "supports",
+    ("put", "forward"): "supports",
     ("hold", "back"): "undecided",
     ("hold", "off"): "undecided",
 }
@@ -209,6 +210,14 @@ NEGATIVE_EVALUATIONS = frozenset(
         "nonsense",
         "irresponsible",
         "worst",
+        "unfunded",
+        "empty",
+        "hollow",
+        "counterproductive",
+        "disastrous",
+        "undemocratic",
+        "loophole",
+        "failure",
     }
 )
 POSITIVE_EVALUATIONS = frozenset(
@@ -228,8 +237,18 @@ POSITIVE_EVALUATIONS = frozenset(
         "opportunity",
         "step",
         "best",
+        "landmark",
+        "milestone",
+        "sensible",
+        "solid",
+        "balanced",
     }
 )
+# Verbs that put a label on a thing: "called the plan a sham", "described it as fair".
+LABELLING_VERBS = frozenset(
+    {"call", "describe", "consider", "label", "regard", "deem", "brand", "term", "dub", "judge"}
+)
+EXCESS = frozenset({"too", "overly", "excessively", "unduly"})
 COPULAS = frozenset({"be", "remain", "seem", "look", "call", "consider", "describe", "label"})
 
 # Modals of the holder's own commitment; "could" and "might" commit to nothing.
