@@ -115,11 +115,11 @@ class Analyzer:
         spans: list[tuple[int, int]],
         docs: list[Doc],
     ) -> Analysis:
-        people = PeopleRegistry(self.catalog)
+        found = DocumentActors(self.catalog)
+        people = PeopleRegistry(self.catalog, bodies=found.actors)
         reader = SentenceReader(self.catalog, self.topics, people)
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])
-        found = DocumentActors(self.catalog)
         document_state = DocumentState()
         paragraphs: list[Paragraph] = []
         for paragraph, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
@@ -172,7 +172,7 @@ class Analyzer:
             mention = self._as_person_if_person(mention)
             for token in range(mention.start, mention.end):
                 index[token] = mention
-        for item in found.find(doc, set(index)):
+        for item in found.find(doc, index):
             text = doc[item.start : item.end].text
             mention = TokenMention(item.start, item.end, "name", item.actor.id, text)
             index.update({token: mention for token in range(item.start, item.end)})

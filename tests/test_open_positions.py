@@ -232,6 +232,29 @@ def test_a_shorter_name_is_the_body_named_before(analyze_text: AnalyzeText) -> N
     assert holders == {"patriots-for-europe"}
 
 
+def test_a_person_speaks_for_the_body_their_title_names(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Francie Gorman, president of the Irish Farmers' Association, said the fishing quota "
+        "was unacceptable."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert holders == {"irish-farmers-association", "francie-gorman"}
+
+
+def test_an_unnamed_spokesperson_is_not_the_last_person_named(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Kevin Doyle of the Ferry Workers Union backed the strike. "
+        '"We are against this strike," a spokesperson for Island Link said.'
+    )
+    against = {c.actor_id for c in analysis.claims if c.stance == "opposes"}
+    assert not against & {"kevin-doyle", "ferry-workers-union"}
+
+
+def test_meeting_someone_is_no_pledge(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Germany said it would meet the company this week.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Germany held talks with France on the rail merger in Berlin.")
     assert [c for c in analysis.claims if c.kind == "stance"] == []

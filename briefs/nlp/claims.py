@@ -168,8 +168,8 @@ class SentenceReader:
         )
         if person is None and token.lower_ in lexicon.SUBJECT_PRONOUNS_PERSON:
             person = _last_subject(ctx, token.i) or _referent(ctx) or self.people.last()
-        if person is None and clauses.title_words(token):
-            person = self._titled_person(token, ctx)
+        if person is None and clauses.title_words(token) and not _indefinite(token):
+            person = self._titled_person(token, ctx)  # "a spokesperson" is no one named before
         if person is not None:
             return _speaker_for(person)
         actors, _ = self._actors_of(token, ctx)
@@ -595,6 +595,10 @@ def _inside_quotation(token: Token, unit: SentenceUnit) -> bool:
     before = unit.doc.text[unit.span.start_char : token.idx]
     opened = before.count("“") - before.count("”")
     return opened > 0 or before.count('"') % 2 == 1
+
+
+def _indefinite(token: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
 
 
 def _possessive_pronoun(token: Token) -> bool:

@@ -11,6 +11,7 @@ makes the acronym an alias within the document, and "the Nordic countries" or
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from briefs.catalog import Catalog, slugify
 from briefs.models import Actor, ActorKind
 from briefs.nlp import lexicon
-from briefs.nlp.mentions import POSSESSIVE_ENDINGS
+from briefs.nlp.mentions import POSSESSIVE_ENDINGS, TokenMention
 
 _PARTY_WORDS = frozenset(
     {
@@ -93,8 +94,9 @@ class DocumentActors:
     actors: dict[str, Actor] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # acronym or short form → actor id
 
-    def find(self, doc: Doc, taken: set[int]) -> list[FoundActor]:
-        """Organisations and groups of a paragraph outside the `taken` tokens."""
+    def find(self, doc: Doc, taken: Mapping[int, TokenMention]) -> list[FoundActor]:
+        """Organisations and groups of a paragraph outside the `taken` tokens (catalog
+        mentions), except a body whose name holds a place: "Reform UK"."""
         found = [f for f in (self._organisation(e) for e in doc.ents) if f is not None]
         found += self._groups(doc)
         found += self._acronyms(doc)
@@ -102,7 +104,7 @@ class DocumentActors:
         used = set(taken)
         for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
             span = set(range(item.start, item.end))
-            if span & used:
+            if span & used and not _holds_a_place(doc, item, taken, used - set(taken)):
                 continue
             used |= span
             kept.append(item)
@@ -214,6 +216,23 @@ def infer_kind(span: Span) -> ActorKind:
     if words & _COMPANY_WORDS or nouns & _COMPANY_NOUNS:
         return "company"
     return "organisation"
+
+
+def _holds_a_place(
+    doc: Doc, item: FoundActor, taken: Mapping[int, TokenMention], claimed: set[int]
+) -> bool:
+    """ "Reform UK", "Irish Farmers' Association": a named body with a place inside its name,
+    not the place itself; a ministry or government still speaks for its country."""
+    inside = range(item.start, item.end)
+    places = {taken[i] for i in inside if i in taken}
+    if any(i in claimed for i in inside) or not places:
+        return False
+    if any(m.start < item.start or m.end > item.end for m in places):
+        return False
+    if doc[item.end - 1].lemma_.lower() in lexicon.SPEAKER_NOUNS:
+        return False
+    own = [doc[i] for i in inside if i not in taken and doc[i].is_alpha]
+    return any(t.text[:1].isupper() and not t.is_stop for t in own)
 
 
 def _in_a_title(doc: Doc, end: int) -> bool:

@@ -9,6 +9,7 @@ full name used elsewhere in the document, then with the catalog.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -61,8 +62,10 @@ class Person:
 class PeopleRegistry:
     """Resolves person mentions within one document and remembers who spoke last."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, bodies: Mapping[str, Actor] | None = None) -> None:
         self.catalog = catalog
+        # bodies the text names that the catalog does not know: a person can speak for them
+        self.bodies: Mapping[str, Actor] = bodies if bodies is not None else {}
         self.people: dict[str, Person] = {}
         self._by_surname: dict[str, str] = {}
         self._recent: list[str] = []  # person ids in order of mention
@@ -162,7 +165,7 @@ class PeopleRegistry:
         return actor is not None and actor.kind == "person"
 
     def _is_collective(self, actor_id: str) -> bool:
-        if actor_id in self.groups:
+        if actor_id in self.groups or actor_id in self.bodies:
             return True
         actor = self.catalog.get(actor_id)
         return actor is not None and actor.kind in ("country", "organisation")

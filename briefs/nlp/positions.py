@@ -328,8 +328,9 @@ def _commitment_reading(
         return None
     if not negated and head.lemma_ not in words.COMMITMENT_ACTIONS:
         return None
-    if not any(c.dep_ in (*_OBJECTS, "xcomp") for c in head.children):
-        return None  # "will meet on Tuesday" is a schedule, "will meet the target" a pledge
+    objects = [c for c in head.children if c.dep_ in (*_OBJECTS, "xcomp")]
+    if not objects or any(_someone(c, excluded) for c in objects):
+        return None  # "will meet on Tuesday", "would meet the company": a schedule, no pledge
     target = _verb_phrase(head, inside, excluded)
     if target is None:
         return None
@@ -488,6 +489,13 @@ def _to_infinitive(token: Token) -> bool:
     return token.dep_ == "advcl" and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in token.children
     )
+
+
+def _someone(token: Token, excluded: frozenset[int]) -> bool:
+    """An object that is a person or a body: "meet the company", "see the minister"."""
+    if token.i in excluded or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return token.lemma_.lower() in words.PARTIES_MET
 
 
 def _verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:

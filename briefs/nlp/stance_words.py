@@ -300,6 +300,27 @@ COMMITMENT_ACTIONS = frozenset(
         "hire",
     }
 )
+# Nouns for people and bodies one meets: "would meet the company this week" is no pledge.
+PARTIES_MET = frozenset(
+    {
+        "company",
+        "union",
+        "council",
+        "government",
+        "minister",
+        "leader",
+        "official",
+        "representative",
+        "delegation",
+        "counterpart",
+        "management",
+        "board",
+        "committee",
+        "resident",
+        "family",
+        "reporter",
+    }
+)
 # Verbs that, even negated after a modal, state no position: "will not say", "would not comment".
 NOT_COMMITMENTS = frozenset(
     {
