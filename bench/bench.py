@@ -16,8 +16,11 @@ fresh SQLite files in a temporary folder that is deleted at the end):
      copy with an appended line "Copy k." so that nothing is "unchanged",
      ingested in one call into another fresh store with the already-loaded analyzer.
    Words are counted on the article bodies, exactly as `IngestReport.words` does.
-2. Query latency of `service.brief(BriefRequest(actor=...))` ("position") and
-   `service.matrix(topic)` ("who") on stores of --sizes documents. The store is
+   - "raw spaCy xN": `nlp.pipe` alone over exactly the paragraphs ingest parses of
+     the copies; "ingest / raw spaCy" is the ratio of the two words/s (floor 0.75).
+2. Query latency of `service.brief(BriefRequest(actor=...))` ("position"),
+   `service.matrix(topic)` ("who") and `service.quotes(QuotesRequest(speaker=...))`
+   ("quotes", over the most quoted speakers) on stores of --sizes documents. The store is
    built by ingesting the corpus once, then `Store.clone_document` copies the
    analysed documents under new ids and names until each size is reached; larger
    sizes grow the same file (build times are reported). Per size: a fresh service
@@ -52,9 +55,13 @@ from typing import Any
 
 from bot.settings import Settings, load_settings
 from bot.wiring import build_service, open_store
+from briefs.boilerplate import content_spans, find_boilerplate
 from briefs.files import iter_input_files, read_document
 from briefs.models import Brief, BriefRequest, StanceMatrix
+from briefs.pieces import bounded_spans
+from briefs.quotes import QuoteList, QuotesRequest
 from briefs.service import BriefingService, IngestReport
+from briefs.store.quotes import QuoteStore
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
 ACTORS = ("Poland", "United Kingdom", "France", "Russia", "Canada")
@@ -174,6 +181,21 @@ def make_copies(corpus: Path, target: Path, repeat: int) -> Path:
     return target
 
 
+def raw_spacy_run(label: str, service: BriefingService, folder: Path) -> IngestRun:
+    """spaCy alone on exactly the paragraphs ingest parses: the bar ingest is held to."""
+    files = [p for p in iter_input_files([folder]) if isinstance(p, Path)]
+    documents = [read_document(p) for p in files]
+    texts = [
+        d.text[s:e]
+        for d in documents
+        for s, e in bounded_spans(d.text, content_spans(d, find_boilerplate(d)))
+    ]
+    nlp = service.analyzer.nlp
+    _, seconds = timed(lambda: list(nlp.pipe(texts, batch_size=service.analyzer.batch_size)))
+    words = sum(len(d.text[d.body_start :].split()) for d in documents)
+    return IngestRun(label, len(documents), words, seconds)
+
+
 def bench_ingest(
     settings: Settings, corpus: Path, work: Path, repeat: int
 ) -> tuple[BriefingService, float, list[IngestRun]]:
@@ -184,6 +206,7 @@ def bench_ingest(
         copies = make_copies(corpus, work / "copies", repeat)
         bulk = shared_service(service, settings, work / "ingest-bulk.db")
         runs.append(ingest_run(f"ingest x{repeat}", bulk, copies))
+        runs.append(raw_spacy_run(f"raw spaCy x{repeat}", service, copies))
         bulk.store.close()
     return service, model_seconds, runs
 
@@ -215,7 +238,9 @@ LATENCY_HEADER = (
 )
 
 
-def evidence_count(answer: Brief | StanceMatrix) -> int:
+def evidence_count(answer: Brief | StanceMatrix | QuoteList) -> int:
+    if isinstance(answer, QuoteList):
+        return len(answer.quotes)
     if isinstance(answer, Brief):
         return sum(len(point.evidence) for point in answer.points)
     return sum(len(row.evidence) for row in answer.rows)
@@ -225,7 +250,7 @@ def measure(
     size: int,
     kind: str,
     queries: int,
-    call: Callable[[int], Brief | StanceMatrix],
+    call: Callable[[int], Brief | StanceMatrix | QuoteList],
 ) -> Latency:
     """Warm-up calls (the first one timed on its own), then `queries` timed calls of `call(i)`."""
     _, first = timed(lambda: call(0))
@@ -256,11 +281,25 @@ def query_latencies(base: BriefingService, size: int, queries: int) -> list[Late
         queries,
         lambda i: service.matrix(TOPICS[i % len(TOPICS)]),
     )
+    speakers = [s.name for s in service.suggest_speakers("", limit=len(ACTORS))]
+    quotes = measure(
+        size,
+        "quotes",
+        queries,
+        lambda i: service.quotes(QuotesRequest(speaker=speakers[i % len(speakers)])),
+    )
     # Counted after timing, so the first position call still builds the actor resolver.
     return [
         replace(position, read=claims_read_by_position(service)),
         replace(who, read=claims_read_by_who(service)),
+        replace(quotes, read=statements_read(service, speakers)),
     ]
+
+
+def statements_read(service: BriefingService, speakers: Sequence[str]) -> float:
+    """Mean number of statements each timed `quotes SPEAKER` speaker has in the store."""
+    ids = [service.resolve_speaker(name).id for name in speakers]
+    return statistics.mean(len(service.quote_store.find(i)) for i in ids)
 
 
 def claims_read_by_position(service: BriefingService) -> float:
@@ -287,10 +326,13 @@ def source_ids(corpus: Path) -> list[tuple[str, str]]:
 def grow(service: BriefingService, sources: Sequence[tuple[str, str]], size: int) -> float:
     """Clone corpus documents until the store holds `size` documents; the seconds taken."""
     store = service.store
+    quotes = QuoteStore.for_store(store)
     start = time.perf_counter()
     for n in range(store.document_count(), size):
         doc_id, name = sources[n % len(sources)]
         store.clone_document(doc_id, f"bench{n:07d}", f"bench{n:07d}_{name}")
+        quotes.clone_document(doc_id, f"bench{n:07d}")  # statements live beside the claims
+    quotes.recount()
     return time.perf_counter() - start
 
 
@@ -330,6 +372,11 @@ def print_ingest(model_seconds: float, runs: Sequence[IngestRun], rss_mb: float)
     print(f"  {'model load (one-off)':<24}{model_seconds:>37.2f} s")
     for run in runs:
         print(run.row())
+    raw = next((r for r in runs if r.label.startswith("raw spaCy")), None)
+    bulk = next((r for r in runs if r.label.startswith("ingest x")), None)
+    if raw is not None and bulk is not None:
+        ratio = (bulk.words / bulk.seconds) / (raw.words / raw.seconds)
+        print(f"  ingest / raw spaCy: {ratio:.2f} (words/s, same texts; floor 0.75)")
     print(f"  peak RSS after ingest: {rss_mb:,.0f} MB")
 
 

@@ -163,7 +163,7 @@ def _signed(item: Found, group: Group, paragraph: Paragraph) -> Token | None:
     doc = paragraph.doc
     if item.kind != "direct":
         return None
-    after = doc.text[item.end : group.end]
+    after = doc.text[item.end :]  # the signature may be a "sentence" of its own
     signature = _SIGNATURE.match(after)
     if signature is not None:
         token = _token_at(doc, item.end + signature.end())

@@ -199,7 +199,7 @@ def _labelled(
 
 def _governing_verb(inner: list[Token]) -> Token | None:
     """The verb the quoted words hang from, at most two steps up (object, its preposition)."""
-    roots = [t for t in inner if t.head not in inner or t.head is t]
+    roots = [t for t in inner if t.head not in inner or t.head.i == t.i]
     if not roots:
         return None
     token = roots[0].head
@@ -237,7 +237,7 @@ def subject_of(cue: Token | None) -> Token | None:
     for child in cue.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in cues.NOT_SPEAKERS:
             return child
-    if cue.dep_ in _PARTICIPLE_LINKS and cue.head is not cue:
+    if cue.dep_ in _PARTICIPLE_LINKS and cue.head.i != cue.i:
         head = cue.head
         if cue.dep_ == "conj" and head.dep_ == "ccomp" and not _is_cue(head) and _is_cue(head.head):
             head = head.head  # "said that the fire was visible and urged …", misparsed
@@ -276,6 +276,17 @@ def _content(cue: Token) -> list[Token] | None:
     if cue.lower_ == "according":
         return _according_region(cue)
     complements = [c for c in cue.children if c.dep_ == "ccomp"]
+    if not complements:  # "said in a statement that …", the clause hung on the noun
+        complements = [
+            clause
+            for prep in cue.children
+            if prep.dep_ == "prep"
+            for noun in prep.children
+            if noun.dep_ == "pobj" and noun.lemma_.lower() in cues.SPEECH_NOUNS
+            for clause in noun.children
+            if clause.dep_ in ("acl", "ccomp", "relcl")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+        ]
     if not complements and cue.lemma_ in _INFINITIVE_CUES:
         complements = [c for c in cue.children if c.dep_ == "xcomp"]
     if not complements and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
@@ -297,7 +308,7 @@ def _content(cue: Token) -> list[Token] | None:
 
 def _according_region(cue: Token) -> list[Token]:
     clause = cue.head
-    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
         clause = clause.head
     skip = {t.i for t in cue.subtree}
     return [t for t in clause.subtree if t.i not in skip]

@@ -60,6 +60,7 @@ TITLE_WORDS = word_set(
     secretary chancellor king queen prince general sir dame officer commissioner spokesperson
     superintendent captain coach professor detective constable sergeant inspector senator
     representative leader chair chairman chairwoman chairperson ambassador envoy head mr
+    councillor alderman trustee manager spokeswoman spokesman owner grocer founder
     mrs ms miss dr rev father bishop pope justice attorney sheriff warden dean principal
     """
 )
@@ -208,6 +209,7 @@ class Speakers:
 
     def _person(self, person_id: str, name: str, affiliation: str | None, token: Token) -> Entity:
         """One entity per person: a surname met again is the same person, named fullest."""
+        name = _without_titles(name)
         chain = _name_chain(token)
         if len(chain.split()) > len(name.split()) and chain.split()[-1] == name.split()[-1]:
             name = chain
@@ -502,6 +504,16 @@ def _name_chain(token: Token) -> str:
     ]
     words = [t.text for t in parts if t.i >= token.i - len(parts)] + [token.text]
     return _without_possessive(" ".join(words))
+
+
+def _without_titles(name: str) -> str:
+    """ "Councillor Ruth Abara" as spaCy sometimes tags it: the name is "Ruth Abara"."""
+    words = name.split()
+    while (
+        len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS | TITLE_ABBREVIATIONS.keys()
+    ):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _without_possessive(text: str) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
 )
@@ -97,6 +98,20 @@ class QuoteStore(TablesBeside):
             if rows:
                 conn.execute(insert(quotes), rows)
             _recount(conn, touched, refs)
+
+    def clone_document(self, doc_id: str, new_id: str) -> None:
+        """Copy a document's statements under a new document id (the bench grows stores so)."""
+        columns = [c for c in quotes.c if c.name not in ("id", "doc_id")]
+        copied = select(literal(new_id), *columns).where(quotes.c.doc_id == doc_id)
+        with self._writing(f"clone the quotes of {doc_id!r}") as conn:
+            conn.execute(delete(quotes).where(quotes.c.doc_id == new_id))
+            conn.execute(insert(quotes).from_select(["doc_id", *(c.name for c in columns)], copied))
+
+    def recount(self) -> None:
+        """Recount every speaker's statements (after bulk copies)."""
+        with self._writing("recount the speakers") as conn:
+            ids = set(conn.execute(select(speakers.c.id)).scalars())
+            _recount(conn, ids, {})
 
     def speaker(self, query: str) -> SpeakerRef | None:
         """The speaker a user means: by id or full name, else by surname; most quoted first."""
