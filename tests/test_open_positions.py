@@ -171,6 +171,48 @@ CASES = [
         "new roster",
     ),
     (
+        "speaker-demands-of-others",
+        "The council should scrap the parking levy, the Green Party said.",
+        "green-party",
+        "opposes",
+        "parking levy",
+    ),
+    (
+        "ought-to-do",
+        "Unison argues that the hospital trust should hire more night nurses.",
+        "unison",
+        "supports",
+        "hire more night nurses",
+    ),
+    (
+        "withdrawal",
+        "Britain will pull out of the fishing pact.",
+        "united-kingdom",
+        "opposes",
+        "fishing pact",
+    ),
+    (
+        "no-intention",
+        "Italy has no intention of joining the fishing pact.",
+        "italy",
+        "opposes",
+        "join the fishing pact",
+    ),
+    (
+        "expects-of-others",
+        "Greenpeace expects every trawler to carry an observer.",
+        "greenpeace",
+        "supports",
+        "carry an observer",
+    ),
+    (
+        "willing-to-talk-is-open",
+        "Denmark remains willing to talk about the target year.",
+        "denmark",
+        "conditional",
+        "target year",
+    ),
+    (
         "abstains-on-the-matter-at-hand",
         "Poland backed the congestion charge. Italy abstained.",
         "italy",
@@ -252,6 +294,16 @@ def test_an_unnamed_spokesperson_is_not_the_last_person_named(analyze_text: Anal
 
 def test_meeting_someone_is_no_pledge(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Germany said it would meet the company this week.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_a_demand_made_of_someone_is_not_their_position(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("The union insisted that the Ferry Company must raise wages.")
+    assert "ferry-company" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
+
+
+def test_expecting_a_failure_is_no_support(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Poland expects the fishing talks to fail.")
     assert [c for c in analysis.claims if c.kind == "stance"] == []
 
 

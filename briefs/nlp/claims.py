@@ -351,6 +351,8 @@ class SentenceReader:
         )
         if reading is None or (clause.from_speaker and reading.confidence == COMMITMENT):
             return False  # "the quotas would reduce trade" commits no one to anything
+        if reading.ought and not _demanded_by_holder(clause):
+            return False  # "Rutte insisted Madrid must pay": Rutte's demand, not Madrid's
         if not reading.phrase.text:  # "voted no": on the matter the document is about
             if ctx.state.document.phrase is None:
                 return False
@@ -570,6 +572,14 @@ def _demands(verb: Token, content: Token) -> bool:
     """ "demanded that allies spend more", "agreed that the rules must change": a demand,
     unlike a fact conceded ("accepted that the measure could be defended")."""
     return verb.lemma_.lower() in DEMANDING or clauses.is_deontic(list(content.subtree))
+
+
+def _demanded_by_holder(clause: _Clause) -> bool:
+    """A demand counts for whoever voiced it, never for the one it is made of."""
+    speaker = clause.speaker
+    if speaker is None or not speaker.actors:
+        return False
+    return set(clause.actors) <= set(speaker.actors)
 
 
 def _voiced_by_speaker(

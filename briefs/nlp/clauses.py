@@ -318,9 +318,18 @@ def tokens_text(tokens: list[Token]) -> str:
 
 
 def is_deontic(region: list[Token]) -> bool:
+    """ "must", "should", "has to", "would have to", "needs to": what someone ought to do."""
     words = {t.lower_ for t in region}
-    text = tokens_text(region)
-    return bool(words & DEONTIC) or "had to" in text or "has to" in text
+    obliged = any(
+        t.lemma_ in ("have", "need")
+        and any(c.dep_ == "xcomp" and _infinitive(c) for c in t.children)
+        for t in region
+    )
+    return bool(words & DEONTIC) or obliged
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def verb_chain(head: Token) -> list[Token]:

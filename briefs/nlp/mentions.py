@@ -75,11 +75,18 @@ def _typographic_variants(form: str) -> set[str]:
     return variants
 
 
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+
 def _clean_person(ent: Span) -> Span | None:
     """Strip possessives and reject handles/URLs that spaCy labels PERSON."""
     start, end = ent.start, ent.end
     while end > start and ent.doc[end - 1].text in POSSESSIVE_ENDINGS:
         end -= 1
+    while start < end and ent.doc[start].lower_ in _WEEKDAYS:
+        start += 1  # "On Monday Mark Rutte …": the day is no part of the name
     span = Span(ent.doc, start, end, label="PERSON")
     text = span.text
     if not text or _NOT_A_NAME.search(text) or not text[0].isupper():

@@ -197,6 +197,8 @@ def _appositions(
         phrases.append(head.head)
     found: list[tuple[str | None, str | None]] = []
     for phrase in phrases:
+        if phrase.pos_ == "PRON":
+            continue  # "Merz himself"
         affiliation = _first_collective(phrase.subtree, index)
         title_words = [
             c.text

@@ -23,6 +23,7 @@ from briefs.nlp import stance_words as words
 # How sure a reading is, by the kind of evidence that carries it.
 EXPLICIT = 0.9  # a stance word with its object: "rejected the deal"
 EVALUATIVE = 0.75  # an evaluation of a thing: "the deal remained unacceptable"
+DEMAND = 0.65  # what someone must or should do: "Madrid would have to reach the goal"
 COMMITMENT = 0.6  # the holder's own modal commitment: "will not meet the target"
 # Claims under this are kept as context, never shown as a stance.
 SHOWN = 0.55
@@ -64,6 +65,8 @@ class OpenReading:
     stance: Stance
     confidence: float
     phrase: PhraseSpan
+    # what someone ought to do ("Madrid must pay"): the voice's position, never the subject's
+    ought: bool = False
 
 
 def read_position(
@@ -83,9 +86,10 @@ def read_position(
         _labelling_reading,
         _consequence_reading,
         _nominal_reading,
+        _demand_reading,
         _commitment_reading,
     )
-    for reader in readers:
+    for reader in (*readers, _expectation_reading, _no_intention_reading):
         found = reader(head, negated, inside, excluded)
         if found is not None:
             return _hedged(found, head, negated, inside)
@@ -120,7 +124,7 @@ def _verb_reading(
         if polarity is not None and verb.lemma_.lower() in words.SILENCES:
             # "declined to discuss the figure": no position taken on the matter at hand
             return OpenReading("undecided", EXPLICIT, _matter_at_hand(head))
-        stance = _verb_stance(verb)
+        stance = _verb_stance(verb) if polarity is None else _complement_stance(verb)
         if stance is None:
             continue
         polarity = stance if polarity is None else _compose(polarity, stance)
@@ -221,7 +225,7 @@ def _adjective_reading(
                 return OpenReading(_negate(stance, negated), EVALUATIVE, _matter_at_hand(head))
             continue
         inner = next((c for c in child.children if c.dep_ == "xcomp"), None)
-        inner_stance = _verb_stance(inner) if inner is not None else None
+        inner_stance = _complement_stance(inner) if inner is not None else None
         if inner is not None and inner_stance is not None:  # "ready to reject it" opposes it
             stance = _compose(stance, inner_stance)
             target = _complement(inner, inside, excluded) or target
@@ -317,6 +321,116 @@ def _nominal_reading(
     return None
 
 
+def _expectation_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "Trump expected every country to pay its share": what the holder expects of others."""
+    if head.lemma_ != "expect" or _suffered(head) or negated:
+        return None
+    action = next((c for c in head.children if c.dep_ in ("xcomp", "ccomp")), None)
+    others = any(c.dep_ == "dobj" for c in head.children) or (
+        action is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in action.children)
+    )
+    if not others:
+        return None  # "expects to attend": a plan of the holder's own
+    if action is None or _complement_stance(action) == "opposes":
+        return None
+    done = next((c for c in action.children if c.dep_ == "nsubjpass"), None)
+    # "expects the agreement to be wrapped up": the agreement
+    target = _phrase([done], inside, excluded) if done is not None else None
+    target = target or _verb_phrase(action, inside, excluded)
+    return None if target is None else OpenReading("supports", EVALUATIVE, target)
+
+
+def _no_intention_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "had no need to reach the goal", "has no intention of joining": against doing it."""
+    if head.lemma_ not in ("have", "see", "feel"):
+        return None
+    for noun in head.children:
+        if noun.dep_ != "dobj" or noun.lemma_.lower() not in words.INTENTIONS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            continue
+        for part in noun.children:
+            action = part if part.dep_ in ("acl", "relcl") else None
+            if part.dep_ == "prep" and part.lower_ == "of":
+                action = next((c for c in part.children if c.dep_ == "pcomp"), None)
+            target = _verb_phrase(action, inside, excluded) if action is not None else None
+            if target is not None:
+                return OpenReading("opposes", EXPLICIT, target)
+    return None
+
+
+def _demand_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "the leaders should have the last word", "Madrid would have to reach the goal"."""
+    action = _demanded_action(head)
+    if action is None or action.lemma_ == "be":
+        return None
+    stance: Stance = "opposes" if negated else "supports"
+    if _withdraws(action):  # "Australia should stay out": against taking part
+        return OpenReading(
+            _negate("opposes", negated), DEMAND, _left(action, inside, excluded), ought=True
+        )
+    own = _verb_stance(action)
+    if own is not None:  # "Brussels should scrap the plan": against the plan
+        found = _complement(action, inside, excluded)
+        if found is not None:
+            return OpenReading(_negate(own, negated), DEMAND, found, ought=True)
+    target = _verb_phrase(action, inside, excluded)
+    if target is None:
+        return None
+    return OpenReading(stance, DEMAND, target, ought=True)
+
+
+def _withdraws(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
+    return lemma in words.WITHDRAWING or any((lemma, p) in words.WITHDRAWALS for p in particles)
+
+
+def _left(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan:
+    """What one withdraws from: "pull out of the deal", "call off the strike"; else the matter
+    at hand."""
+    for obj in verb.children:
+        if obj.dep_ == "dobj" and obj.i not in excluded:
+            found = _phrase([obj], inside, excluded)
+            if found is not None:
+                return found
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+            found = _prepositional(prep, inside, excluded)
+            if found is not None:
+                return found
+    for particle in verb.children:  # "stay out of the deal": the preposition hangs off "out"
+        for prep in particle.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                found = _prepositional(prep, inside, excluded)
+                if found is not None:
+                    return found
+    return _matter_at_hand(verb)
+
+
+def _demanded_action(head: Token) -> Token | None:
+    if head.pos_ == "VERB" and any(
+        c.dep_ == "aux" and c.lower_ in words.DEONTIC_MODALS for c in head.children
+    ):
+        return head
+    if head.lemma_ in ("have", "need"):  # "has to reach", "needs to cut"
+        return next(
+            (
+                c
+                for c in head.children
+                if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+            ),
+            None,
+        )
+    return None
+
+
 def _commitment_reading(
     head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
 ) -> OpenReading | None:
@@ -326,6 +440,8 @@ def _commitment_reading(
     modal = any(c.dep_ == "aux" and c.lower_ in words.COMMITTING_MODALS for c in head.children)
     if not modal:
         return None
+    if _withdraws(head):  # "Britain will pull out of the pact": against it
+        return OpenReading(_negate("opposes", negated), COMMITMENT, _left(head, inside, excluded))
     if not negated and head.lemma_ not in words.COMMITMENT_ACTIONS:
         return None
     objects = [c for c in head.children if c.dep_ in (*_OBJECTS, "xcomp")]
@@ -345,11 +461,26 @@ def _chain_verbs(head: Token) -> list[Token]:
     chain = [head]
     token = head
     while True:
-        nxt = next((c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        nxt = next((c for c in token.children if _continues(token, c)), None)
         if nxt is None:
             return chain
         chain.append(nxt)
         token = nxt
+
+
+def _continues(verb: Token, child: Token) -> bool:
+    """Whether `child` completes `verb`: an infinitive, or one the parse hung elsewhere
+    ("declined on Friday to discuss", "has for years been pressing")."""
+    if child.pos_ != "VERB":
+        return False
+    if child.dep_ == "xcomp":
+        return True
+    if child.dep_ != "advcl":
+        return False
+    if _to_infinitive(child):
+        return _verb_stance(verb) is not None
+    auxiliary = verb.lemma_ in ("have", "be") and not any(c.dep_ in _OBJECTS for c in verb.children)
+    return auxiliary and any(c.lower_ in ("been", "being") for c in child.children)
 
 
 def _verb_stance(verb: Token) -> Stance | None:
@@ -367,6 +498,13 @@ def _verb_stance(verb: Token) -> Stance | None:
         if stance is not None:
             return stance
     return words.STANCE_VERBS.get(lemma)
+
+
+def _complement_stance(verb: Token) -> Stance | None:
+    """A verb under another stance: "willing to talk about the date" is open, not support."""
+    if verb.lemma_.lower() in words.TALKING:
+        return "conditional"
+    return _verb_stance(verb)
 
 
 def _suffered(verb: Token) -> bool:
@@ -540,8 +678,8 @@ def _phrase(
         )
     )
     root = roots[0]
-    if root.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
-        return None  # "in January", "by Friday": when, not what
+    if root.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL") or _time_span(root):
+        return None  # "in January", "by Friday", "for a long time": when, not what
     if not keys and not (root.pos_ == "NOUN" or _is_it(root)):
         return None  # "what they want": no thing named
     text = _normalised(tokens, verb)
@@ -552,6 +690,11 @@ def _phrase(
     )
     named = next((c for c in root.children if c.dep_ in _OBJECTS), root) if verb else root
     return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric)
+
+
+def _time_span(root: Token) -> bool:
+    """ "a long time", "years", but not "the target year"."""
+    return root.lemma_ in words.SPANS and not any(c.dep_ == "compound" for c in root.children)
 
 
 def _past_event_noun(root: Token) -> Token:

@@ -175,7 +175,19 @@ VERSION_NOW = frozenset({"present", "current", "existing", "proposed"})
 ADDRESSEES = frozenset({"on", "upon"})
 # Verbs whose that-clause is what the holder wants done: "demanded that allies pay more".
 DEMANDING = frozenset(
-    {"demand", "urge", "insist", "propose", "recommend", "ask", "request", "call", "press", "push"}
+    {
+        "demand",
+        "urge",
+        "insist",
+        "propose",
+        "recommend",
+        "ask",
+        "request",
+        "call",
+        "press",
+        "push",
+        "expect",
+    }
 )
 # Declining, which states a position only with what is declined: "declined to back the plan".
 DECLINING = frozenset({"decline"})
@@ -251,6 +263,26 @@ LABELLING_VERBS = frozenset(
 EXCESS = frozenset({"too", "overly", "excessively", "unduly"})
 COPULAS = frozenset({"be", "remain", "seem", "look", "call", "consider", "describe", "label"})
 
+# Talks, under a stance word: "remains willing to talk about the date" is openness.
+TALKING = frozenset({"talk", "discuss", "negotiate", "debate", "revisit", "reconsider"})
+# Leaving a thing, as a stance against it: "should stay out", "will pull out of the deal".
+WITHDRAWALS = frozenset(
+    {
+        ("stay", "out"),
+        ("keep", "out"),
+        ("pull", "out"),
+        ("back", "out"),
+        ("opt", "out"),
+        ("walk", "away"),
+        ("stay", "away"),
+        ("call", "off"),
+    }
+)
+# What a holder may have none of: "had no need to reach it", "has no intention of joining".
+INTENTIONS = frozenset({"need", "intention", "plan", "reason", "desire", "wish", "interest"})
+WITHDRAWING = frozenset({"withdraw", "quit", "refrain"})
+# Modals of what ought to be done: "the leaders should have the last word".
+DEONTIC_MODALS = frozenset({"should", "must", "ought"})
 # Modals of the holder's own commitment; "could" and "might" commit to nothing.
 COMMITTING_MODALS = frozenset({"will", "would", "shall", "wo", "'ll", "must"})
 # Verbs a holder commits to doing; other verbs after "will" describe, they do not commit.
@@ -350,6 +382,8 @@ NOT_COMMITMENTS = frozenset(
     }
 )
 
+# Stretches of time, never what a position is about: "pressing for a long time".
+SPANS = frozenset({"time", "while", "moment", "year", "month", "week", "day", "decade", "hour"})
 # Lemmas too light to tell one proposition from another.
 LIGHT = frozenset(
     {
