@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 from emulators.discord import FakeDiscord, message_problems
-from emulators.slack import BOT_TOKEN, DM_CHANNEL_ID, SIGNING_SECRET, FakeSlack, SlackSender, im_message
+from emulators.slack import (
+    BOT_TOKEN,
+    DM_CHANNEL_ID,
+    SIGNING_SECRET,
+    FakeSlack,
+    SlackSender,
+    im_message,
+)
 from pydantic import SecretStr
 
 from adapters.commands import QuotesCommand, parse_command
@@ -114,7 +121,9 @@ async def test_slack_slash_quotes_matches_the_engine(
     assert replies[0].body["response_type"] == "in_channel"
 
 
-async def test_slack_unknown_speaker_gets_did_you_mean(sender: SlackSender, slack: FakeSlack) -> None:
+async def test_slack_unknown_speaker_gets_did_you_mean(
+    sender: SlackSender, slack: FakeSlack
+) -> None:
     """A misspelt speaker is one private notice suggesting the right name."""
     sent = await sender.slash("/quotes", "Tuks")
     replies = await slack.wait_for(lambda: slack.responses(sent.response_id))
@@ -134,9 +143,7 @@ async def test_slack_dm_question_gets_the_quotes(sender: SlackSender, slack: Fak
 
 
 @pytest.fixture
-async def discord(
-    discord_fake: FakeDiscord, seeded: BriefingService
-) -> AsyncIterator[FakeDiscord]:
+async def discord(discord_fake: FakeDiscord, seeded: BriefingService) -> AsyncIterator[FakeDiscord]:
     settings = DiscordSettings(
         _env_file=None,
         token=discord_fake.token,
