@@ -235,7 +235,8 @@ async def test_health_and_url_verification(sender: SlackSender, runner: SlackRun
     health = runner.url.removesuffix("/slack/events") + "/healthz"
     status, body = await sender.get(health)
     assert status == 200
-    assert json.loads(body) == {"ok": True, "surfaces": {"Slack": {"up": True, "detail": "http mode"}}}
+    slack_up = {"Slack": {"up": True, "detail": "http mode"}}
+    assert json.loads(body) == {"ok": True, "surfaces": slack_up}
 
 
 async def test_settings_are_the_only_source_of_credentials(
