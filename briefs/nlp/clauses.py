@@ -69,7 +69,9 @@ def clause_heads(span: Iterable[Token]) -> list[Token]:
         reporting = token.lemma_ in lexicon.REPORTING_VERBS
         # "would keep its troops out but could make its bases available": two clauses, one subject
         shared = token.dep_ == "conj" and token.head in heads
-        if own or shared or (reporting and subject_of(token) is not None):
+        if own and token.dep_ in ("aux", "auxpass") and token.head.pos_ == "VERB":
+            token = token.head  # "the UK was prepared": the subject hung on the auxiliary
+        if (own or shared or (reporting and subject_of(token) is not None)) and token not in heads:
             heads.append(token)
     return heads
 
@@ -83,6 +85,11 @@ def subject_of(head: Token) -> Token | None:
     for child in head.children:
         if child.dep_ in SUBJECTS:
             return child
+    for auxiliary in head.children:
+        if auxiliary.dep_ in ("aux", "auxpass"):
+            found = next((c for c in auxiliary.children if c.dep_ in SUBJECTS), None)
+            if found is not None:
+                return found
     if any(c.dep_ == "expl" for c in head.children):
         return next((c for c in head.children if c.dep_ == "attr"), None)
     if head.dep_ == "conj" and head.head is not head:

@@ -312,13 +312,23 @@ def _nominal_reading(
         stance = words.STANCE_NOUNS.get(child.lemma_.lower()) if child.dep_ == "dobj" else None
         if stance is None:
             continue
-        for prep in child.children:
+        # "put their signatures to a declaration": the preposition may hang on the verb
+        beside = [c for c in head.children if c.dep_ == "prep" and c.i > child.i]
+        for prep in (*child.children, *beside):
+            if prep.dep_ == "acl" and _infinitive(prep):  # "declared their readiness to send"
+                target = _verb_phrase(prep, inside, excluded)
+                if target is not None:
+                    return OpenReading(_negate(stance, negated), EXPLICIT, target)
             if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "to"):
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 target = _phrase([pobj], inside, excluded) if pobj is not None else None
                 if target is not None:
                     return OpenReading(_negate(stance, negated), EXPLICIT, target)
     return None
+
+
+def _infinitive(verb: Token) -> bool:
+    return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _expectation_reading(
@@ -437,20 +447,44 @@ def _commitment_reading(
     """ "Spain will not meet the target", "Lithuania will spend 5 percent on defence"."""
     if head.pos_ != "VERB" or head.lemma_ in words.NOT_COMMITMENTS:
         return None
-    modal = any(c.dep_ == "aux" and c.lower_ in words.COMMITTING_MODALS for c in head.children)
-    if not modal:
+    modals = {c.lower_ for c in head.children if c.dep_ == "aux"}
+    possible = bool(modals & words.POSSIBILITY_MODALS) and not negated
+    if not (modals & words.COMMITTING_MODALS or possible):
         return None
     if _withdraws(head):  # "Britain will pull out of the pact": against it
         return OpenReading(_negate("opposes", negated), COMMITMENT, _left(head, inside, excluded))
     if not negated and head.lemma_ not in words.COMMITMENT_ACTIONS:
         return None
+    # "could contribute troops": open to it; "will send troops": committed to it
+    stance: Stance = "conditional" if possible else "opposes" if negated else "supports"
+    if _suffered(head):  # "Romanian soldiers will not be sent": the holder's own soldiers
+        target = _passive_action(head, inside, excluded)
+        return None if target is None else OpenReading(stance, COMMITMENT, target)
     objects = [c for c in head.children if c.dep_ in (*_OBJECTS, "xcomp")]
+    objects += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "as"]  # "act as"
     if not objects or any(_someone(c, excluded) for c in objects):
         return None  # "will meet on Tuesday", "would meet the company": a schedule, no pledge
     target = _verb_phrase(head, inside, excluded)
     if target is None:
         return None
-    return OpenReading("opposes" if negated else "supports", COMMITMENT, target)
+    return OpenReading(stance, COMMITMENT, target)
+
+
+def _passive_action(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
+    """ "American troops would not be deployed in Ukraine" → "deploy troops in Ukraine"."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    where = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i), None)
+    if subject is None or subject.pos_ != "NOUN" or where is None:
+        return None
+    place = [t for t in where.subtree if t.i in inside]
+    if not place:
+        return None
+    start, end = verb.idx, place[-1].idx + len(place[-1].text)
+    words_after = "".join(t.text_with_ws for t in place).strip()
+    text = f"{verb.lemma_} {subject.text} {words_after}"
+    keys = tuple(dict.fromkeys([verb.lemma_.lower(), subject.lemma_.lower()]))
+    keys += tuple(t.lemma_.lower() for t in place if t.pos_ in _CONTENT_POS and not t.is_stop)
+    return PhraseSpan(text, start, end, tuple(dict.fromkeys(keys)), subject.lemma_.lower(), False)
 
 
 # --- stance words -----------------------------------------------------------------
@@ -485,6 +519,8 @@ def _continues(verb: Token, child: Token) -> bool:
 
 def _verb_stance(verb: Token) -> Stance | None:
     lemma = verb.lemma_.lower()
+    if verb.lower_ in words.STANCE_ADJECTIVES and verb.tag_ == "VBN":
+        return words.STANCE_ADJECTIVES[verb.lower_]  # "was prepared to send", parsed as a verb
     if _suffered(verb):
         return None  # "risked being pushed out": done to the subject, not the subject's stance
     particles = {
@@ -559,7 +595,10 @@ def _evaluation(word: Token) -> Stance | None:
 def _predicates(head: Token) -> Iterable[Token]:
     """Words that predicate of the subject: "is ready", "are against", "remains open"."""
     for child in head.children:
-        if child.dep_ in ("acomp", "prep", "attr") or (child.dep_ == "advmod" and child.i > head.i):
+        if child.dep_ in ("acomp", "prep", "attr", "oprd") or (
+            (child.dep_ == "advmod" and child.i > head.i)
+            or (child.dep_ == "ccomp" and child.pos_ == "ADJ")  # "declared themselves ready"
+        ):
             yield child
             if child.dep_ == "advmod":
                 yield from (c for c in child.children if c.dep_ == "prep")
@@ -685,8 +724,10 @@ def _phrase(
     text = _normalised(tokens, verb)
     doc_start = tokens[0].idx
     doc_end = tokens[-1].idx + len(tokens[-1].text)
-    anaphoric = (len(keys) <= 1 and root.pos_ in ("NOUN", "PRON") and _pointed(root)) or _is_it(
-        root
+    anaphoric = (
+        (len(keys) <= 1 and root.pos_ in ("NOUN", "PRON") and _pointed(root))
+        or _is_it(root)
+        or (len(tokens) == 1 and tokens[0].pos_ == "VERB")  # "readiness to help": with what?
     )
     named = next((c for c in root.children if c.dep_ in _OBJECTS), root) if verb else root
     return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric)

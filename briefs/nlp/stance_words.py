@@ -55,6 +55,7 @@ STANCE_VERBS: dict[str, Stance] = {
             "like",
             "press",
             "push",
+            "suggest",
         ],
         "supports",
     ),
@@ -283,6 +284,8 @@ INTENTIONS = frozenset({"need", "intention", "plan", "reason", "desire", "wish",
 WITHDRAWING = frozenset({"withdraw", "quit", "refrain"})
 # Modals of what ought to be done: "the leaders should have the last word".
 DEONTIC_MODALS = frozenset({"should", "must", "ought"})
+# Modals of what the holder might do: "could contribute troops" is openness.
+POSSIBILITY_MODALS = frozenset({"could", "might", "may"})
 # Modals of the holder's own commitment; "could" and "might" commit to nothing.
 COMMITTING_MODALS = frozenset({"will", "would", "shall", "wo", "'ll", "must"})
 # Verbs a holder commits to doing; other verbs after "will" describe, they do not commit.
@@ -330,6 +333,14 @@ COMMITMENT_ACTIONS = frozenset(
         "phase",
         "build",
         "hire",
+        "act",
+        "serve",
+        "lead",
+        "host",
+        "station",
+        "offer",
+        "finance",
+        "support",
     }
 )
 # Nouns for people and bodies one meets: "would meet the company this week" is no pledge.
@@ -458,14 +469,39 @@ HYPOTHETICAL = frozenset({"would", "will", "could", "'d", "wo", "'ll"})
 
 # Verbs that carry a stance noun: "voiced their rejection", "expressed support".
 LIGHT_VERBS = frozenset(
-    {"voice", "express", "signal", "declare", "give", "reaffirm", "restate", "repeat", "state"}
+    {
+        "voice",
+        "express",
+        "signal",
+        "declare",
+        "give",
+        "reaffirm",
+        "restate",
+        "repeat",
+        "state",
+        "put",
+        "add",
+        "indicate",
+    }
 )
 STANCE_NOUNS: dict[str, Stance] = {
     **dict.fromkeys(
-        ["support", "backing", "approval", "endorsement", "commitment", "blessing"], "supports"
+        [
+            "support",
+            "backing",
+            "approval",
+            "endorsement",
+            "commitment",
+            "blessing",
+            "readiness",
+            "willingness",
+            "signature",
+        ],
+        "supports",
     ),
     **dict.fromkeys(
-        ["rejection", "opposition", "objection", "refusal", "veto", "disapproval"], "opposes"
+        ["rejection", "opposition", "objection", "refusal", "veto", "disapproval", "reluctance"],
+        "opposes",
     ),
     **dict.fromkeys(["openness"], "conditional"),
 }
