@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefs.models import Analysis, Claim
@@ -180,16 +180,19 @@ class IssueBook:
         if not open_claims:
             return analysis
         story = self._story_for(analysis)
+        known = set(self.issues)
         labels: dict[int, str] = {}
         for index, claim in enumerate(analysis.claims):
             if claim.phrase is not None and not claim.anaphoric and claim.key_words:
                 labels[index] = self._issue_for(claim, story).label
+        labels = self._relabel_new(labels, analysis.claims, known)
         main = _most_common(labels.values())
         relabelled = []
         for index, claim in enumerate(analysis.claims):
             label = labels.get(index)
             if claim.phrase is not None and label is None:
-                label = main or self._issue_for(claim, story).label
+                # "voted no": on what this document, else its story, is mostly about
+                label = main or self._busiest(story) or self._issue_for(claim, story).label
             if label is not None:
                 self.issues[label].claims += 1
                 self.changed.add(label)
@@ -236,6 +239,28 @@ class IssueBook:
         best.keys.update(keys)
         best.phrases[_label(claim.phrase or claim.proposition)] += 1
         return best
+
+    def _busiest(self, story: Story) -> str | None:
+        issues = [i for i in self.issues.values() if i.story == story.id]
+        return max(issues, key=lambda i: i.claims).label if issues else None
+
+    def _relabel_new(
+        self, labels: dict[int, str], claims: Sequence[Claim], known: set[str]
+    ) -> dict[int, str]:
+        """Name each issue this document started by its most typical phrase: the most
+        frequent, a thing before an action ("the 5% target" before "reach the target")."""
+        renamed: dict[str, str] = {}
+        for label in set(labels.values()) - known:
+            members = [claims[i] for i, lab in labels.items() if lab == label]
+            counts = Counter(_label(c.phrase or c.proposition) for c in members)
+            verbal = {_label(c.phrase or c.proposition): c.verbal for c in members}
+            best = max(counts, key=lambda p: (not verbal[p], counts[p], -len(p.split())))
+            if best != label:
+                issue = self.issues.pop(label)
+                issue.label = self._free_label(best)
+                self.issues[issue.label] = issue
+                renamed[label] = issue.label
+        return {i: renamed.get(lab, lab) for i, lab in labels.items()}
 
     def _free_label(self, label: str) -> str:
         candidate, number = label, 2
@@ -304,8 +329,15 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 def _label(phrase: str) -> str:
     words = phrase.split()[:LABEL_MAX_WORDS]
+    while len(words) > 1 and words[-1].lower() in _LOOSE_LAST_WORDS:
+        words = words[:-1]  # "raise outlays to 5 percent of" ends on a word that leads on
     label = " ".join(words)
     return label[:1].lower() + label[1:] if label[:2].istitle() and not _is_name(words) else label
+
+
+_LOOSE_LAST_WORDS = frozenset(
+    {"of", "to", "the", "a", "an", "for", "in", "on", "and", "or", "its", "their", "by", "with"}
+)
 
 
 def _is_name(words: list[str]) -> bool:

@@ -143,6 +143,7 @@ class Claim(Frozen):
     key_words: tuple[str, ...] = ()
     phrase_head: str | None = None  # the proposition's head word: "agreement"
     anaphoric: bool = False  # "the deal", "it": a thing named before
+    verbal: bool = False  # the proposition is an action ("send troops"), not a thing
     confidence: float = 1.0
 
 

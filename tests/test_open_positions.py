@@ -376,3 +376,17 @@ def test_issues_group_one_story_and_keep_another_apart(analyze_text: AnalyzeText
         )
     )
     assert {c.proposition for c in other.claims if c.phrase}.isdisjoint(labels)
+
+
+def test_an_issue_is_named_by_its_most_typical_phrase(analyze_text: AnalyzeText) -> None:
+    """The first phrase read was an action; the issue is named for the thing most cited."""
+    book = IssueBook()
+    analysis = book.assign(
+        analyze_text(
+            "Riverton and the congestion charge. The Drivers Club wants to delay the "
+            "congestion charge. Riverton City Council backed the congestion charge, and the "
+            "Chamber of Commerce opposed the congestion charge."
+        )
+    )
+    labels = {c.proposition for c in analysis.claims if c.phrase}
+    assert labels == {"congestion charge"}

@@ -564,6 +564,7 @@ def _open_claim(
         key_words=reading.phrase.keys,
         phrase_head=reading.phrase.head or None,
         anaphoric=reading.phrase.anaphoric,
+        verbal=reading.phrase.verbal,
         confidence=reading.confidence,
     )
 

@@ -56,6 +56,7 @@ class PhraseSpan:
     keys: tuple[str, ...]
     head: str
     anaphoric: bool  # "the deal", "it": a thing named before
+    verbal: bool = False  # an action, "send troops", rather than a thing
 
 
 @dataclass(frozen=True)
@@ -484,7 +485,8 @@ def _passive_action(verb: Token, inside: set[int], excluded: frozenset[int]) -> 
     text = f"{verb.lemma_} {subject.text} {words_after}"
     keys = tuple(dict.fromkeys([verb.lemma_.lower(), subject.lemma_.lower()]))
     keys += tuple(t.lemma_.lower() for t in place if t.pos_ in _CONTENT_POS and not t.is_stop)
-    return PhraseSpan(text, start, end, tuple(dict.fromkeys(keys)), subject.lemma_.lower(), False)
+    head = subject.lemma_.lower()
+    return PhraseSpan(text, start, end, tuple(dict.fromkeys(keys)), head, False, verbal=True)
 
 
 # --- stance words -----------------------------------------------------------------
@@ -677,6 +679,9 @@ def _someone(token: Token, excluded: frozenset[int]) -> bool:
 
 def _verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> PhraseSpan | None:
     """ "send troops to Ukraine": the verb, its object and its first complement."""
+    if verb.lemma_ == "be":  # "that the goal should be 5 percent": what it should be
+        attribute = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        return _phrase([attribute], inside, excluded) if attribute is not None else None
     parts = [verb]
     for child in verb.children:
         if child.dep_ in (*_OBJECTS, "prt", "dative", "acomp") or (
@@ -730,7 +735,8 @@ def _phrase(
         or (len(tokens) == 1 and tokens[0].pos_ == "VERB")  # "readiness to help": with what?
     )
     named = next((c for c in root.children if c.dep_ in _OBJECTS), root) if verb else root
-    return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric)
+    verbal = tokens[0].pos_ in ("VERB", "AUX")
+    return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric, verbal)
 
 
 def _time_span(root: Token) -> bool:
