@@ -36,6 +36,9 @@ from sqlalchemy import (
     literal_column,
     table,
 )
+
+# Registers PostgreSQL's to_tsvector types before the GIN index below is built.
+from sqlalchemy.dialects import postgresql  # noqa: F401
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 from sqlalchemy.sql.functions import Function
@@ -180,6 +183,57 @@ claims = Table(
     Index("ix_claims_proposition", "proposition"),
     Index("ix_claims_doc_id", "doc_id"),  # same reason as ix_mentions_doc_id
 )
+
+
+# --- the read model -----------------------------------------------------------------
+# Kept in step with the claims at every write (briefs/store/read_model.py), so that a
+# brief, a stance matrix, the issue list and the actor list read a few rows each,
+# whatever the number of documents. Stance claims with no stance are left out: no
+# answer shows them.
+
+# Counts per (actor, proposition, stance, outlet); '' is a document with no outlet.
+stance_summaries = Table(
+    "stance_summaries",
+    metadata,
+    Column("actor_id", String, nullable=False),
+    Column("proposition", String, nullable=False),
+    Column("stance", String, nullable=False),
+    Column("outlet", String, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("first_seen", Date),
+    Column("last_seen", Date),
+    PrimaryKeyConstraint("actor_id", "proposition", "stance", "outlet"),
+    Index("ix_stance_summaries_proposition", "proposition"),
+)
+
+# The claims each (actor, proposition, stance) may show: its first BRIEF_PICKS in the
+# brief's one-article-at-a-time order (brief_rank) and its NEWEST_PICKS newest
+# (newest_rank); a rank is NULL past its cut. The answers rank these few again.
+stance_picks = Table(
+    "stance_picks",
+    metadata,
+    Column("claim_id", Integer, primary_key=True, autoincrement=False),
+    Column("actor_id", String, nullable=False),
+    Column("proposition", String, nullable=False),
+    Column("stance", String, nullable=False),
+    Column("brief_rank", Integer),
+    Column("newest_rank", Integer),
+    Index("ix_stance_picks_group", "actor_id", "proposition", "stance"),
+    Index("ix_stance_picks_proposition", "proposition", "newest_rank"),
+)
+
+# Per actor: claims of any kind, stance claims, and documents that cite or mention it.
+actor_counts = Table(
+    "actor_counts",
+    metadata,
+    Column("actor_id", String, primary_key=True),
+    Column("claims", Integer, nullable=False),
+    Column("stance_claims", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+)
+
+READ_MODEL_TABLES = (stance_summaries, stance_picks, actor_counts)
 
 
 # --- full-text search ------------------------------------------------------------
