@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from briefs.analyzer import Analyzer, load_model
 from briefs.catalog import Catalog
 from briefs.service import BriefingService
 from briefs.store import Store
 from briefs.topics import TopicCatalog
+
+if TYPE_CHECKING:
+    from briefs.analyzer import Analyzer
 
 
 def open_store(settings: Settings, db: Path | None = None) -> Store:
@@ -29,6 +32,9 @@ def build_service(settings: Settings, db: Path | None = None) -> BriefingService
     topics = TopicCatalog.load(_existing(settings.topics_file), bundled=settings.bundled_topics)
 
     def make_analyzer() -> Analyzer:
+        # imported here: answering a question never pays for importing spaCy (~1 s)
+        from briefs.analyzer import Analyzer, load_model
+
         return Analyzer(load_model(settings.spacy_model), catalog, topics)
 
     return BriefingService(

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -406,12 +407,38 @@ class Catalog:
     def __init__(self, entries: Iterable[_Entry]) -> None:
         self._entries = {entry.actor.id: entry for entry in entries}
         self._actors = tuple(entry.actor for entry in self._entries.values())
-        self._by_text, self._spellings = self._build_text_index()
-        self._by_query, self._query_candidates = self._build_query_index()
+
+    # Each index is built on first use: a question needs the query index only, analysis
+    # the text index only, and a catalog extended `with_actors` builds neither twice.
+
+    @cached_property
+    def _text_index(self) -> tuple[dict[str, AliasHit], dict[str, set[str]]]:
+        return self._build_text_index()
+
+    @property
+    def _by_text(self) -> dict[str, AliasHit]:
+        return self._text_index[0]
+
+    @property
+    def _spellings(self) -> dict[str, set[str]]:
+        return self._text_index[1]
+
+    @cached_property
+    def _query_index(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        return self._build_query_index()
+
+    @property
+    def _by_query(self) -> dict[str, str]:
+        return self._query_index[0]
+
+    @property
+    def _query_candidates(self) -> dict[str, tuple[str, ...]]:
+        return self._query_index[1]
+
+    @cached_property
+    def _fuzzy_keys(self) -> dict[str, str]:
         # Short keys (ISO codes, "uk") match any typo by a letter or two; leave them out.
-        self._fuzzy_keys = {
-            key.replace("-", " "): key for key in self._query_candidates if len(key) > 3
-        }
+        return {key.replace("-", " "): key for key in self._query_candidates if len(key) > 3}
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> Catalog:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from briefs.analyzer import Analyzer
 from briefs.brief import build_brief
 from briefs.catalog import Catalog
 from briefs.digest import build_digest
@@ -44,6 +44,9 @@ from briefs.store import Store
 from briefs.store.issues import IssueStore
 from briefs.store.quotes import QuoteStore
 from briefs.topics import TopicCatalog
+
+if TYPE_CHECKING:  # the analyzer imports spaCy: only ingest pays for it
+    from briefs.analyzer import Analyzer
 
 SUGGESTED_ISSUES = 5  # "did you mean" issues for a text that names none
 SUGGESTED_SPEAKERS = 3  # "did you mean" speakers for a name nobody quoted has
