@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="read article files or folders into the store")
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument(
+        "--workers",
+        type=_workers,
+        help="processes analysing the documents (default BRIEFBOT_INGEST_WORKERS or one per core)",
+    )
     ingest.set_defaults(handler=_ingest)
 
     position = commands.add_parser("position", help="an actor's cited position brief")
@@ -183,7 +188,15 @@ def _service(args: argparse.Namespace, settings: Settings) -> BriefingService:
     return build_service(settings, args.db)
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers from 1 to 64")
+    return int(text)
+
+
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers is not None:
+        settings = settings.model_copy(update={"ingest_workers": args.workers})
     service = _service(args, settings)
 
     def report_skip(skipped: SkippedFile) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,12 @@ class Settings(BaseSettings):
     topics_file: Path | None = None
     bundled_topics: bool = True  # False: only the topics file's issues are curated
     log_level: str = "WARNING"
+    # Processes analysing a big ingest; default: one per core.
+    ingest_workers: int | None = Field(default=None, ge=1, le=64)
+
+    @property
+    def workers(self) -> int:
+        return self.ingest_workers or os.cpu_count() or 1
 
     @property
     def max_file_bytes(self) -> int:

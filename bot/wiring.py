@@ -43,6 +43,7 @@ def build_service(settings: Settings, db: Path | None = None) -> BriefingService
         topics,
         make_analyzer,
         clock=lambda: dt.datetime.now(dt.UTC),  # documents are stamped in UTC
+        workers=settings.workers,
     )
 
 

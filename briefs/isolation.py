@@ -40,7 +40,7 @@ def analyse_isolated(
     """
     for start in range(0, len(documents), ANALYSIS_CHUNK):
         chunk = documents[start : start + ANALYSIS_CHUNK]
-        for analysis in _analysed(analyzer, chunk, failed):
+        for analysis in analyse_chunk(analyzer, chunk, failed):
             try:
                 filed = file(analysis)
             except Exception as exc:
@@ -57,9 +57,11 @@ def failure_reason(exc: BaseException, *, doing: str = "analysed") -> str:
     return f"could not be {doing} ({cause})"
 
 
-def _analysed(
+def analyse_chunk(
     analyzer: DocumentAnalyzer, chunk: Sequence[Document], failed: dict[str, str]
 ) -> list[Analysis]:
+    """One chunk's analyses; a document that fails goes into `failed` (briefs/parallel.py
+    runs this in its workers)."""
     try:
         return list(analyzer.analyze_many(chunk))
     except Exception as exc:

@@ -20,7 +20,7 @@ from briefs.digest import build_digest
 from briefs.documents import DEFAULT_MAX_BYTES
 from briefs.errors import SkippedFile, UnknownSpeakerError, UnknownTopicError
 from briefs.files import iter_input_files, read_document
-from briefs.isolation import analyse_isolated, failure_reason
+from briefs.isolation import failure_reason
 from briefs.issues import IssueBook
 from briefs.matrix import build_matrix
 from briefs.models import (
@@ -39,6 +39,7 @@ from briefs.models import (
     StanceMatrix,
     as_utc,
 )
+from briefs.parallel import analyse_with_workers
 from briefs.quotes import QuoteList, QuotesRequest, about_words, is_about
 from briefs.store import Store
 from briefs.store.issues import IssueStore
@@ -53,6 +54,8 @@ SUGGESTED_SPEAKERS = 3  # "did you mean" speakers for a name nobody quoted has
 SPEAKER_MATCH_MIN = 60  # rapidfuzz WRatio below this is no suggestion
 KEY_PHRASES = 4  # phrases shown beside an issue's label
 SAVE_BATCH = 32  # analyses written per transaction during ingest
+# An ingest of this many documents refreshes the planner's statistics afterwards.
+BULK_LOAD_DOCUMENTS = 200
 # A matrix row shows an actor's latest stance; its newest claims are all it needs.
 MATRIX_CLAIMS_PER_ACTOR = 12
 # The stance before a digest's window is the latest of these newest earlier claims.
@@ -85,7 +88,8 @@ class BriefingService:
     """Use cases over the store: ingest, brief, stance matrix, digest, actor list.
 
     `clock` tells the time ingest stamps documents with when no `now` is given; the
-    engine reads no clock of its own, so the composition root passes one.
+    engine reads no clock of its own, so the composition root passes one. `workers`
+    processes share the analysis of a big ingest.
     """
 
     def __init__(
@@ -96,8 +100,10 @@ class BriefingService:
         analyzer_factory: Callable[[], Analyzer],
         *,
         clock: Callable[[], dt.datetime],
+        workers: int = 1,
     ) -> None:
         self.store = store
+        self.workers = workers  # processes analysing a big ingest (briefs/parallel.py)
         self.catalog = catalog
         self.topics = topics
         self.clock = clock
@@ -169,6 +175,8 @@ class BriefingService:
         ingested = self.save(self._analysed(new, failed)) if new else []
         if ingested:
             self._known = None  # new actors may have been learnt: rebuild the resolver
+        if len(ingested) >= BULK_LOAD_DOCUMENTS:
+            self.store.optimize()
         saved = [d for d in new if d.id not in failed]
         return IngestReport(
             ingested=tuple(ingested),
@@ -192,7 +200,9 @@ class BriefingService:
         self, documents: Sequence[Document], failed: dict[str, str]
     ) -> Iterator[Analysis]:
         """Each document's analysis filed under the corpus's issues; failures go to `failed`."""
-        return analyse_isolated(self.analyzer, documents, failed, file=self.issue_book.assign)
+        return analyse_with_workers(
+            self.analyzer, documents, failed, file=self.issue_book.assign, workers=self.workers
+        )
 
     @property
     def issue_store(self) -> IssueStore:
