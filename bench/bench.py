@@ -44,6 +44,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,13 +61,16 @@ from briefs.files import iter_input_files, read_document
 from briefs.models import Brief, BriefRequest, StanceMatrix
 from briefs.pieces import bounded_spans
 from briefs.quotes import QuoteList, QuotesRequest
-from briefs.service import BriefingService, IngestReport
+from briefs.service import MATRIX_CLAIMS_PER_ACTOR, BriefingService, IngestReport
+from briefs.store import Store
 from briefs.store.quotes import QuoteStore
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
 ACTORS = ("Poland", "United Kingdom", "France", "Russia", "Canada")
 TOPICS = ("troops", "security guarantees", "logistics")
 WARMUP = 3
+GROW_BATCH = 1000  # clones per call while growing a store
+CLI_RUNS = 3  # fresh `briefbot position poland` processes timed per size
 
 
 # --- options --------------------------------------------------------------------------
@@ -85,6 +89,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--queries", type=_positive, default=50, help="timed queries per kind and size"
     )
     parser.add_argument("--repeat", type=int, default=10, help="corpus copies for bulk ingest")
+    parser.add_argument(
+        "--postgres", help="also time queries on this PostgreSQL URL (a scratch schema)"
+    )
+    parser.add_argument(
+        "--postgres-sizes", type=_sizes, help="store sizes on PostgreSQL (default: --sizes)"
+    )
     return parser.parse_args(argv)
 
 
@@ -128,7 +138,9 @@ def percentile(samples: Sequence[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def shared_service(base: BriefingService, settings: Settings, db: Path) -> BriefingService:
+def shared_service(
+    base: BriefingService, settings: Settings, db: Path, *, workers: int = 1
+) -> BriefingService:
     """A service on another store that reuses `base`'s catalogs and loaded analyzer."""
     return BriefingService(
         open_store(settings, db),
@@ -136,6 +148,7 @@ def shared_service(base: BriefingService, settings: Settings, db: Path) -> Brief
         base.topics,
         lambda: base.analyzer,
         clock=base.clock,
+        workers=workers,
     )
 
 
@@ -181,7 +194,9 @@ def make_copies(corpus: Path, target: Path, repeat: int) -> Path:
     return target
 
 
-def raw_spacy_run(label: str, service: BriefingService, folder: Path) -> IngestRun:
+def raw_spacy_run(
+    label: str, service: BriefingService, folder: Path, processes: int = 1
+) -> IngestRun:
     """spaCy alone on exactly the paragraphs ingest parses: the bar ingest is held to."""
     files = [p for p in iter_input_files([folder]) if isinstance(p, Path)]
     documents = [read_document(p) for p in files]
@@ -191,7 +206,8 @@ def raw_spacy_run(label: str, service: BriefingService, folder: Path) -> IngestR
         for s, e in bounded_spans(d.text, content_spans(d, find_boilerplate(d)))
     ]
     nlp = service.analyzer.nlp
-    _, seconds = timed(lambda: list(nlp.pipe(texts, batch_size=service.analyzer.batch_size)))
+    batch = service.analyzer.batch_size
+    _, seconds = timed(lambda: list(nlp.pipe(texts, batch_size=batch, n_process=processes)))
     words = sum(len(d.text[d.body_start :].split()) for d in documents)
     return IngestRun(label, len(documents), words, seconds)
 
@@ -204,10 +220,16 @@ def bench_ingest(
     runs = [ingest_run("ingest (model loaded)", service, corpus)]
     if repeat > 0:
         copies = make_copies(corpus, work / "copies", repeat)
-        bulk = shared_service(service, settings, work / "ingest-bulk.db")
-        runs.append(ingest_run(f"ingest x{repeat}", bulk, copies))
-        runs.append(raw_spacy_run(f"raw spaCy x{repeat}", service, copies))
-        bulk.store.close()
+        for workers in sorted({1, settings.workers}):
+            bulk = shared_service(
+                service, settings, work / f"ingest-bulk-{workers}.db", workers=workers
+            )
+            runs.append(ingest_run(f"ingest x{repeat} w={workers}", bulk, copies))
+            bulk.store.close()
+        runs.append(raw_spacy_run(f"raw spaCy x{repeat} n=1", service, copies))
+        if settings.workers > 1:
+            label = f"raw spaCy x{repeat} n={settings.workers}"
+            runs.append(raw_spacy_run(label, service, copies, settings.workers))
     return service, model_seconds, runs
 
 
@@ -305,7 +327,9 @@ def statements_read(service: BriefingService, speakers: Sequence[str]) -> float:
 def claims_read_by_position(service: BriefingService) -> float:
     """Mean number of cited claims `brief` fetches over the actor cycle."""
     ids = [service.resolve_actor(actor).id for actor in ACTORS]
-    return statistics.mean(len(service.store.cited_claims(actor_id)) for actor_id in ids)
+    return statistics.mean(
+        len(service.store.cited_claims(actor_id, per_group=20)) for actor_id in ids
+    )
 
 
 def claims_read_by_who(service: BriefingService) -> float:
@@ -313,7 +337,10 @@ def claims_read_by_who(service: BriefingService) -> float:
     counts = []
     for topic in TOPICS:
         propositions = {t.proposition for t in service.topics.matching(topic)}
-        counts.append(len(service.store.cited_claims_for_propositions(propositions)))
+        found = service.store.cited_claims_for_propositions(
+            propositions, per_actor=MATRIX_CLAIMS_PER_ACTOR, collectives_only=True
+        )
+        counts.append(len(found))
     return statistics.mean(counts)
 
 
@@ -328,40 +355,111 @@ def grow(service: BriefingService, sources: Sequence[tuple[str, str]], size: int
     store = service.store
     quotes = QuoteStore.for_store(store)
     start = time.perf_counter()
-    for n in range(store.document_count(), size):
-        doc_id, name = sources[n % len(sources)]
-        store.clone_document(doc_id, f"bench{n:07d}", f"bench{n:07d}_{name}")
-        quotes.clone_document(doc_id, f"bench{n:07d}")  # statements live beside the claims
+    first = store.document_count()
+    for batch_start in range(first, size, GROW_BATCH):
+        numbers = range(batch_start, min(size, batch_start + GROW_BATCH))
+        copies = [(sources[n % len(sources)], f"bench{n:07d}") for n in numbers]
+        store.clone_documents([(d, new, f"{new}_{name}") for (d, name), new in copies])
+        # statements live beside the claims
+        quotes.clone_documents([(d, new) for (d, _), new in copies])
     quotes.recount()
+    store.optimize()  # as ingest does after a bulk load
     return time.perf_counter() - start
 
 
 def bench_queries(
     base: BriefingService,
-    settings: Settings,
+    service: BriefingService,
     corpus: Path,
-    work: Path,
     sizes: Sequence[int],
     queries: int,
-) -> tuple[list[tuple[int, int, float]], list[Latency]]:
-    service = shared_service(base, settings, work / "query.db")
+    db: Path | None = None,
+) -> tuple[list[Build], list[Latency]]:
+    """Grow `service`'s store to each size and time the queries; `db` (a SQLite file)
+    also times fresh CLI processes and weighs the file."""
     _check_ingest("query store", service.ingest([corpus]))
     sources = source_ids(corpus)
-    builds: list[tuple[int, int, float]] = []
+    builds: list[Build] = []
     latencies: list[Latency] = []
     for wanted in sizes:
         before = service.store.document_count()
         seconds = grow(service, sources, wanted)
         size = service.store.document_count()  # the corpus alone may exceed a tiny size
-        builds.append((size, size - before, seconds))
+        build = Build(size, size - before, seconds)
+        if db is not None:
+            build = replace(build, mb_per_1000=sqlite_mb(service, db) * 1000 / size)
         print(
-            f"  built {size:,} documents (+{size - before:,} clones) in {seconds:.1f} s",
-            flush=True,
+            f"  built {size:,} documents (+{size - before:,} clones) in {seconds:.1f} s", flush=True
         )
         latencies.extend(query_latencies(service, size, queries))
+        if db is not None:
+            build = replace(build, cli_seconds=cli_wall(db))
+        builds.append(build)
         print(f"  queried {size:,} documents; peak RSS so far {peak_rss_mb():,.0f} MB", flush=True)
     service.store.close()
     return builds, latencies
+
+
+@dataclass(frozen=True)
+class Build:
+    size: int
+    clones: int
+    seconds: float
+    mb_per_1000: float | None = None  # SQLite file size per 1,000 documents
+    cli_seconds: float | None = None  # median wall of a fresh `briefbot position poland`
+
+    def row(self) -> str:
+        rate = (
+            f"{self.clones / self.seconds:,.0f} clones/s" if self.clones and self.seconds else "-"
+        )
+        size = f"{self.mb_per_1000:6.2f} MB/1,000 docs" if self.mb_per_1000 else ""
+        cli = f"CLI position {self.cli_seconds:5.2f} s" if self.cli_seconds else ""
+        built = f"{self.size:>7,} docs  +{self.clones:>6,} clones  {self.seconds:>7.1f} s"
+        return f"  {built}  {rate:>16}  {size}  {cli}"
+
+
+def sqlite_mb(service: BriefingService, db: Path) -> float:
+    """The database file's size in MB, its write-ahead log folded in first."""
+    with service.store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
+
+
+def cli_wall(db: Path) -> float:
+    """Median wall seconds of CLI_RUNS fresh `briefbot position poland` processes."""
+    command = [sys.executable, "-m", "bot.cli", "--db", str(db), "position", "poland"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    root = Path(__file__).resolve().parents[1]
+    walls = []
+    for _ in range(CLI_RUNS):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=root, env=env)
+        walls.append(time.perf_counter() - start)
+    return statistics.median(walls)
+
+
+def postgres_service(base: BriefingService, url: str) -> tuple[BriefingService, Callable[[], None]]:
+    """A service over a fresh schema of the PostgreSQL database at `url`, and its cleanup."""
+    import sqlalchemy as sa
+
+    schema = f"briefbot_bench_{os.getpid()}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    scoped = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    store = Store(scoped.render_as_string(hide_password=False))
+    store.create_schema()
+    service = BriefingService(
+        store, base.catalog, base.topics, lambda: base.analyzer, clock=base.clock
+    )
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return service, drop
 
 
 # --- report -----------------------------------------------------------------------------
@@ -372,23 +470,22 @@ def print_ingest(model_seconds: float, runs: Sequence[IngestRun], rss_mb: float)
     print(f"  {'model load (one-off)':<24}{model_seconds:>37.2f} s")
     for run in runs:
         print(run.row())
-    raw = next((r for r in runs if r.label.startswith("raw spaCy")), None)
-    bulk = next((r for r in runs if r.label.startswith("ingest x")), None)
-    if raw is not None and bulk is not None:
+    raws = [r for r in runs if r.label.startswith("raw spaCy")]
+    bulks = [r for r in runs if r.label.startswith("ingest x")]
+    for bulk, raw in zip(bulks, raws, strict=False):
         ratio = (bulk.words / bulk.seconds) / (raw.words / raw.seconds)
-        print(f"  ingest / raw spaCy: {ratio:.2f} (words/s, same texts; floor 0.75)")
+        print(f"  {bulk.label} / {raw.label}: {ratio:.2f} (words/s, same texts)")
     print(f"  peak RSS after ingest: {rss_mb:,.0f} MB")
 
 
 def print_queries(
-    builds: Sequence[tuple[int, int, float]], latencies: Sequence[Latency], queries: int
+    title: str, builds: Sequence[Build], latencies: Sequence[Latency], queries: int
 ) -> None:
-    print("\nStore builds (clone_document, one call per clone)")
-    for size, clones, seconds in builds:
-        rate = f"{clones / seconds:,.0f} clones/s" if clones and seconds > 0 else "-"
-        print(f"  {size:>7,} docs  +{clones:>6,} clones  {seconds:>7.1f} s  {rate}")
+    print(f"\nStore builds, {title} (clone_documents, {GROW_BATCH} clones per call)")
+    for build in builds:
+        print(build.row())
     print(
-        f"\nQuery latency in ms ({WARMUP} warm-ups, then {queries} timed calls; "
+        f"\nQuery latency in ms, {title} ({WARMUP} warm-ups, then {queries} timed calls; "
         "first = cold first call (position: incl. actor resolver);\n"
         "   evidence = evidence items per answer; read = cited claims the store returns "
         "per query)"
@@ -414,8 +511,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         base, model_seconds, runs = bench_ingest(settings, corpus, work, args.repeat)
         print_ingest(model_seconds, runs, peak_rss_mb())
         print("\nBuilding query stores", flush=True)
-        builds, latencies = bench_queries(base, settings, corpus, work, args.sizes, args.queries)
-        print_queries(builds, latencies, args.queries)
+        db = work / "query.db"
+        sqlite = shared_service(base, settings, db)
+        builds, latencies = bench_queries(base, sqlite, corpus, args.sizes, args.queries, db)
+        print_queries("SQLite", builds, latencies, args.queries)
+        if args.postgres:
+            postgres, drop = postgres_service(base, args.postgres)
+            try:
+                sizes = args.postgres_sizes or args.sizes
+                found = bench_queries(base, postgres, corpus, sizes, args.queries)
+            finally:
+                drop()
+            print_queries("PostgreSQL", *found, args.queries)
         print(f"\nPeak RSS at end: {peak_rss_mb():,.0f} MB; {load_average()}")
         base.store.close()
     finally:

@@ -23,10 +23,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
 )
@@ -101,11 +101,20 @@ class QuoteStore(TablesBeside):
 
     def clone_document(self, doc_id: str, new_id: str) -> None:
         """Copy a document's statements under a new document id (the bench grows stores so)."""
+        self.clone_documents([(doc_id, new_id)])
+
+    def clone_documents(self, copies: Sequence[tuple[str, str]]) -> None:
+        """Copy each (document id, new id)'s statements, in one transaction."""
         columns = [c for c in quotes.c if c.name not in ("id", "doc_id")]
-        copied = select(literal(new_id), *columns).where(quotes.c.doc_id == doc_id)
-        with self._writing(f"clone the quotes of {doc_id!r}") as conn:
-            conn.execute(delete(quotes).where(quotes.c.doc_id == new_id))
-            conn.execute(insert(quotes).from_select(["doc_id", *(c.name for c in columns)], copied))
+        copied = select(bindparam("new_id", type_=String), *columns).where(
+            quotes.c.doc_id == bindparam("old_id")
+        )
+        params = [{"old_id": old, "new_id": new} for old, new in copies]
+        with self._writing(f"clone the quotes of {len(copies)} document(s)") as conn:
+            conn.execute(delete(quotes).where(quotes.c.doc_id == bindparam("new_id")), params)
+            conn.execute(
+                insert(quotes).from_select(["doc_id", *(c.name for c in columns)], copied), params
+            )
 
     def recount(self) -> None:
         """Recount every speaker's statements (after bulk copies)."""
