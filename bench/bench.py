@@ -3,7 +3,7 @@
 Speed is measured here, never in the timed test suite. Run from the project root:
 
     .venv/bin/python bench/bench.py [--sizes 100,1000,10000] [--queries 50] [--repeat 10]
-                                    [--corpus PATH]
+                                    [--corpus PATH] [--postgres URL [--postgres-sizes N,...]]
 
 What is measured, and how (all timings with `time.perf_counter`, all stores are
 fresh SQLite files in a temporary folder that is deleted at the end):
@@ -12,18 +12,24 @@ fresh SQLite files in a temporary folder that is deleted at the end):
    - "model load": the one-off cost of building the analyzer (spaCy model and
      mention matchers), timed as the first access to `service.analyzer`.
    - "ingest (model loaded)": `service.ingest([corpus])` on the dev corpus.
-   - "ingest xN": the corpus copied N times (--repeat) under new names, each
+   - "ingest xN w=W": the corpus copied N times (--repeat) under new names, each
      copy with an appended line "Copy k." so that nothing is "unchanged",
-     ingested in one call into another fresh store with the already-loaded analyzer.
+     ingested in one call into another fresh store with the already-loaded analyzer,
+     by W workers: 1, and the default (BRIEFBOT_INGEST_WORKERS or one per core).
    Words are counted on the article bodies, exactly as `IngestReport.words` does.
-   - "raw spaCy xN": `nlp.pipe` alone over exactly the paragraphs ingest parses of
-     the copies; "ingest / raw spaCy" is the ratio of the two words/s (floor 0.75).
+   - "raw spaCy xN n=P": `nlp.pipe(n_process=P)` alone over exactly the paragraphs
+     ingest parses of the copies; each ingest run is divided by the raw run with as
+     many processes (words/s), in the same run on the same texts.
 2. Query latency of `service.brief(BriefRequest(actor=...))` ("position"),
    `service.matrix(topic)` ("who") and `service.quotes(QuotesRequest(speaker=...))`
    ("quotes", over the most quoted speakers) on stores of --sizes documents. The store is
-   built by ingesting the corpus once, then `Store.clone_document` copies the
-   analysed documents under new ids and names until each size is reached; larger
-   sizes grow the same file (build times are reported). Per size: a fresh service
+   built by ingesting the corpus once, then `Store.clone_documents` copies the
+   analysed documents under new ids and names, GROW_BATCH per call, until each size
+   is reached, and `Store.optimize` refreshes the statistics; larger sizes grow the
+   same file (build times, MB per 1,000 documents after a WAL checkpoint, and the
+   median wall of CLI_RUNS fresh `briefbot position poland` processes are reported).
+   --postgres URL times the same queries on a scratch schema of that database.
+   Per size: a fresh service
    (so its first position call builds the cached actor resolver), then per kind
    3 warm-up calls (the first one also reported on its own as "first") and
    --queries timed calls cycling over fixed actors / topics. p99 is the
