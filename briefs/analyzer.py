@@ -116,7 +116,7 @@ class Analyzer:
         docs: list[Doc],
     ) -> Analysis:
         found = DocumentActors(self.catalog)
-        people = PeopleRegistry(self.catalog, bodies=found.actors)
+        people = PeopleRegistry(self.catalog, bodies=found.actors, named=found.recent)
         reader = SentenceReader(self.catalog, self.topics, people)
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])

@@ -191,8 +191,12 @@ class IssueBook:
         for index, claim in enumerate(analysis.claims):
             label = labels.get(index)
             if claim.phrase is not None and label is None:
-                # "voted no": on what this document, else its story, is mostly about
-                label = main or self._busiest(story) or self._issue_for(claim, story).label
+                # "the deal": the story's issue with that head; "voted no": what this
+                # document, else its story, is mostly about
+                label = self._headed(claim, story) or main
+                if label is None and claim.phrase_head and claim.key_words:
+                    label = self._issue_for(claim, story).label  # "the charge": its own
+                label = label or self._busiest(story) or self._issue_for(claim, story).label
             if label is not None:
                 self.issues[label].claims += 1
                 self.changed.add(label)
@@ -227,10 +231,13 @@ class IssueBook:
         for issue in self.issues.values():
             if issue.story != story.id:
                 continue
-            shared = len(keys & set(issue.keys))
+            common = keys & set(issue.keys)
+            shared = len(common)
             same = issue.head == head
-            score = shared + (2 if same else 0)
-            if (same or shared >= ISSUE_SHARED_KEYS) and score > best_score:
+            # a shared name ("Mercosur") is as telling as two shared words
+            named = any(_named_in(k, claim.phrase or "") for k in common)
+            score = shared + (2 if same else 0) + (1 if named else 0)
+            if (same or named or shared >= ISSUE_SHARED_KEYS) and score > best_score:
                 best, best_score = issue, score
         if best is None:
             label = self._free_label(_label(claim.phrase or claim.proposition))
@@ -239,6 +246,13 @@ class IssueBook:
         best.keys.update(keys)
         best.phrases[_label(claim.phrase or claim.proposition)] += 1
         return best
+
+    def _headed(self, claim: Claim, story: Story) -> str | None:
+        if not claim.phrase_head:
+            return None
+        head = same_head(claim.phrase_head)
+        issues = [i for i in self.issues.values() if i.story == story.id and i.head == head]
+        return max(issues, key=lambda i: i.claims).label if issues else None
 
     def _busiest(self, story: Story) -> str | None:
         issues = [i for i in self.issues.values() if i.story == story.id]
@@ -271,9 +285,11 @@ class IssueBook:
     # --- questions -------------------------------------------------------------------
 
     def matching(self, text: str) -> list[Issue]:
-        """The issues a user's free text names best: by label and key words.
+        """The issues a user's free text names: by label and key words.
 
-        Those sharing the most of the text's words, all of them when several tie.
+        Those sharing the most of the text's words, all of them when several tie, and the
+        issues of their story sharing two words: a story's issues often split one subject
+        ("the 2040 target", "the climate goal"), and a user asking about it wants them all.
         """
         wanted = {same_head(w) for w in query_words(text)}
         if not wanted:
@@ -285,7 +301,12 @@ class IssueBook:
             if shared and (len(shared) >= min(2, len(wanted)) or issue.head in wanted):
                 scored.append((len(shared), issue))
         best = max((count for count, _ in scored), default=0)
-        found = [issue for count, issue in scored if count == best]
+        stories = {issue.story for count, issue in scored if count == best}
+        found = [
+            issue
+            for count, issue in scored
+            if count == best or (count >= 2 and issue.story in stories)
+        ]
         return sorted(found, key=lambda i: (i.head not in wanted, -i.claims))
 
     def most_active(self, limit: int = 5) -> list[Issue]:
@@ -301,6 +322,7 @@ def same_head(word: str) -> str:
 def query_words(text: str) -> list[str]:
     """A user's words as issue keys: lower-cased, plurals singular, stop words out."""
     words = []
+    text = re.sub(r"(\d)\s*%", r"\1 percent", text)  # "5%" is read as "5 percent"
     for word in re.findall(r"[A-Za-z0-9%][A-Za-z0-9%'-]*", text.lower()):
         if word in _STOP or word in ("the", "a", "an", "of", "on", "to", "for", "and", "in"):
             continue
@@ -325,6 +347,11 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     dot = sum(v * b.get(k, 0) for k, v in a.items())
     norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
     return dot / norm if norm else 0.0
+
+
+def _named_in(key: str, phrase: str) -> bool:
+    """Whether a key word stands in the phrase as a name: "Mercosur", not "trade"."""
+    return any(w.lower() == key and w[:1].isupper() for w in re.findall(r"[\w-]+", phrase))
 
 
 def _label(phrase: str) -> str:

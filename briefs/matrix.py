@@ -23,7 +23,10 @@ MATRIX_STANCE_ORDER: tuple[Stance, ...] = ("supports", "conditional", "undecided
 
 
 def group_by_actor(
-    topic: str, rows: Sequence[tuple[ActorRef, CitedClaim]], topics: TopicCatalog
+    topic: str,
+    rows: Sequence[tuple[ActorRef, CitedClaim]],
+    topics: TopicCatalog,
+    issues: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[ActorRef, list[CitedClaim]]]:
     """On-topic stance claims per country or organisation, actors in first-seen order.
 
@@ -34,7 +37,9 @@ def group_by_actor(
     for actor, cited in rows:
         if actor.kind == "person":
             continue
-        if select_claims([cited], topic=topic, since=None, topics=topics):
+        # a claim on an issue the topic names counts however its quote words it
+        on_issue = cited.claim.proposition in issues
+        if select_claims([cited], topic=None if on_issue else topic, since=None, topics=topics):
             grouped.setdefault(actor.id, (actor, []))[1].append(cited)
     return grouped
 
@@ -59,9 +64,11 @@ def build_matrix(
     rows: Sequence[tuple[ActorRef, CitedClaim]],
     *,
     topics: TopicCatalog,
+    issues: frozenset[str] = frozenset(),
 ) -> StanceMatrix:
-    """Each country's and organisation's latest stance on `topic`."""
-    grouped = group_by_actor(topic, rows, topics)
+    """Each country's and organisation's latest stance on `topic`, or on the corpus's
+    `issues` it names."""
+    grouped = group_by_actor(topic, rows, topics, issues)
     matrix_rows = sorted(
         (build_row(actor, claims) for actor, claims in grouped.values()),
         key=lambda r: (MATRIX_STANCE_ORDER.index(r.stance), r.actor.name.casefold(), r.actor.id),

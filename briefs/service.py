@@ -254,7 +254,7 @@ class BriefingService:
         rows = self.store.cited_claims_for_propositions(
             propositions, since=since, per_actor=MATRIX_CLAIMS_PER_ACTOR, collectives_only=True
         )
-        return build_matrix(topic, rows, topics=self.topics)
+        return build_matrix(topic, rows, topics=self.topics, issues=frozenset(propositions))
 
     def digest(self, request: DigestRequest) -> Digest:
         """What changed in the request's ingestion window for its actors and topic.

@@ -221,10 +221,10 @@ CASES = [
     ),
     (
         "own-people-in-the-passive",
-        "Dutch nurses will not be sent to the field hospitals.",
+        "Dutch engineers will not be sent to the border posts.",
         "netherlands",
         "opposes",
-        "send nurses to the field hospitals",
+        "send engineers to the border posts",
     ),
     (
         "readiness-to",
@@ -239,6 +239,44 @@ CASES = [
         "chile",
         "supports",
         "fisheries accord",
+    ),
+    (
+        "description-of-a-body-named-before",
+        "The Transport Union met on Monday. The union rejected the pay offer.",
+        "transport-union",
+        "opposes",
+        "pay offer",
+    ),
+    (
+        "votes-to-do",
+        "Riverton City Council voted 31 to 19 to introduce a congestion charge.",
+        "riverton-city-council",
+        "supports",
+        "introduce a congestion charge",
+    ),
+    (
+        "fact-in-an-after-clause",
+        "Fares will stay frozen after Millbrook Metropolitan Council agreed to extend the "
+        "fare freeze.",
+        "millbrook-metropolitan-council",
+        "supports",
+        "extend the fare freeze",
+    ),
+    (
+        "no-position-yet",
+        "Kingsmead Health Trust backed the hospital merger. The Transit Workers Union said it had "
+        "not yet taken a position.",
+        "transit-workers-union",
+        "undecided",
+        "hospital merger",
+    ),
+    (
+        "too-early",
+        "Kingsmead Health Trust backed the hospital merger. The Care Standards Commission said it "
+        "was too early to take a view.",
+        "care-standards-commission",
+        "undecided",
+        "hospital merger",
     ),
     (
         "abstains-on-the-matter-at-hand",
@@ -332,6 +370,28 @@ def test_a_demand_made_of_someone_is_not_their_position(analyze_text: AnalyzeTex
 
 def test_expecting_a_failure_is_no_support(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Poland expects the fishing talks to fail.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_an_office_speaks_for_the_body_just_named(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Oakline Dairies recommended the offer. Its chair, Peter Lunn, said: "
+        '"We back this deal because it gives our farmers a secure future."'
+    )
+    [claim] = [c for c in analysis.claims if c.actor_id == "oakline-dairies" and c.speaker]
+    assert (claim.stance, claim.speaker_id) == ("supports", "peter-lunn")
+
+
+def test_a_countrys_farmers_are_not_its_state(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("French farmers protested against the fishing quota.")
+    assert "france" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
+
+
+def test_what_a_body_did_years_ago_is_history(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "The Competition Board met in May. The board blocked a dairy merger in 2017.",
+        published="2026-03-01",
+    )
     assert [c for c in analysis.claims if c.kind == "stance"] == []
 
 

@@ -124,10 +124,11 @@ class SentenceReader:
         contents = [h for h in heads if h not in frames and clauses.asserts(h)]
         # A reporting clause that frames nothing states its subject's own position; of
         # nested ones ("Macron said 26 members had declared …") the innermost counts.
+        said = [c for c in contents if c.dep_ != "advcl"]  # "after a truce is reached": aside
         contents += [
             f
             for f in frames
-            if not any(c in f.subtree for c in contents)
+            if not any(c in f.subtree for c in said)
             and not any(g is not f and g in f.subtree for g in frames)
         ]
         # "warned against quotas, arguing that …": a frame with a stance of its own
@@ -384,6 +385,9 @@ class SentenceReader:
             for actor_id in _holders_with_speaker(clause):
                 ctx.claims.append(_claim(actor_id, topic, known, speaking, display, ctx))
             return True
+        if reading.stance == "supports" and any(_terms(c) for c in stance.conditions):
+            # "would accept the charge only if vans were exempt": support on terms
+            reading = replace(reading, stance="conditional")
         for actor_id in _holders_with_speaker(clause):
             ctx.claims.append(_open_claim(actor_id, reading, stance.conditions, clause, ctx))
         return True
@@ -475,8 +479,8 @@ class SentenceReader:
                 return framed, None
         actors, person = self._actors_of(subject, ctx)
         agent = clauses.agent_of(head)
-        if not actors and agent is not None:  # "the charge was rejected by the chamber"
-            actors, person = self._actors_of(agent, ctx)
+        if not actors and agent is not None and clauses.asserted_passive(head):
+            actors, person = self._actors_of(agent, ctx)  # "the charge was rejected by X"
         if not actors:
             for child in head.children:
                 if child.dep_ in ("attr", "dobj") and _modifier_actors(child, ctx):
@@ -544,7 +548,8 @@ def _open_claim(
     ctx: SentenceContext,
 ) -> Claim:
     speaking, display = _voice(clause)
-    shown = reading.confidence >= SHOWN
+    # "the board last blocked a merger in 2017": history, kept as context
+    shown = reading.confidence >= SHOWN and not _years_before(clause, ctx)
     return Claim(
         actor_id=actor_id,
         kind="stance" if shown else "context",
@@ -569,10 +574,34 @@ def _open_claim(
     )
 
 
+def _years_before(clause: _Clause, ctx: SentenceContext) -> bool:
+    """Whether the clause dates itself to a year before the document's."""
+    if ctx.date is None:
+        return False
+    chain = set(clauses.verb_chain(clause.head))
+    return any(
+        token.text.isdigit()
+        and len(token.text) == 4
+        and int(token.text) < ctx.date.year
+        and token.head.lower_ in ("in", "during")  # "blocked a merger in 2017", not "1990 levels"
+        and token.head.head in chain
+        for token in clause.region
+    )
+
+
 def _demands(verb: Token, content: Token) -> bool:
     """ "demanded that allies spend more", "agreed that the rules must change": a demand,
     unlike a fact conceded ("accepted that the measure could be defended")."""
     return verb.lemma_.lower() in DEMANDING or clauses.is_deontic(list(content.subtree))
+
+
+_TERMS = ("only if", "only with", "provided", "providing", "on condition", "as long as")
+
+
+def _terms(condition: str) -> bool:
+    """A condition the holder sets ("only if", "provided"), not any "if" in the clause."""
+    lowered = condition.lower()
+    return lowered.startswith(_TERMS) or lowered.startswith("unless")
 
 
 def _demanded_by_holder(clause: _Clause) -> bool:
@@ -648,7 +677,10 @@ def _speaker_for(person: Person) -> Speaker:
 
 
 def _modifier_actors(word: Token, ctx: SentenceContext) -> list[str]:
-    """The country in "Romanian soldiers" or "Turkey's Ministry"."""
+    """The country in "Romanian soldiers" or "Turkey's Ministry", never in "French farmers":
+    a people's farmers, firms or voters speak for themselves, not for their state."""
+    if word.lemma_.lower() in lexicon.OWN_PEOPLE_NOT_STATE:
+        return []
     found = []
     for child in word.children:
         mention = ctx.index.get(child.i)

@@ -62,7 +62,7 @@ def clause_heads(span: Iterable[Token]) -> list[Token]:
     """Verbs with a subject of their own, and reporting verbs sharing one ("and have said")."""
     heads = []
     for token in span:
-        if token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ not in ("VERB", "AUX") and not _verb_by_its_arguments(token):
             continue
         own = any(c.dep_ in (*SUBJECTS, "expl") for c in token.children)
         own = own or _interrupted_subject(token) is not None
@@ -74,6 +74,12 @@ def clause_heads(span: Iterable[Token]) -> list[Token]:
         if (own or shared or (reporting and subject_of(token) is not None)) and token not in heads:
             heads.append(token)
     return heads
+
+
+def _verb_by_its_arguments(token: Token) -> bool:
+    """ "We back this deal" tagged as an adverb: a word with a subject and an object is a verb."""
+    deps = {c.dep_ for c in token.children}
+    return "nsubj" in deps and "dobj" in deps
 
 
 def subject_of(head: Token) -> Token | None:
@@ -138,6 +144,12 @@ def antecedent(pronoun: Token) -> Token | None:
     return noun
 
 
+def asserted_passive(head: Token) -> bool:
+    """ "was rejected by the council" states what the council did; "to get the deal approved
+    by the council" is someone else's aim."""
+    return head.dep_ == "conj" or any(c.dep_ == "auxpass" for c in head.children)
+
+
 def agent_of(head: Token) -> Token | None:
     """The agent of a passive verb: "rejected by the Chamber of Commerce"."""
     for child in head.children:
@@ -162,10 +174,14 @@ def asserts(head: Token) -> bool:
 
 
 def _contrasts(head: Token) -> bool:
-    """ "…, while Belgium abstained": a clause set against another, asserted like it."""
+    """ "…, while Belgium abstained", "after the council agreed to extend it": a clause of
+    fact beside another, asserted like it (unlike "if", "unless", "whether")."""
     return head.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ in ("while", "whereas", "whilst") for c in head.children
+        c.dep_ == "mark" and c.lower_ in _FACT_MARKS for c in head.children
     )
+
+
+_FACT_MARKS = frozenset({"while", "whereas", "whilst", "after", "when"})
 
 
 def _says_of_its_noun(head: Token) -> bool:

@@ -281,3 +281,38 @@ ANAPHORIC_OBJECTS = _cues(
     r"\bthe\s+(?:proposal|idea|plan|option|offer|mission|force|request|suggestion|move|document)\b",
     r"\bsuch\s+a\s+(?:mission|force|deployment)\b",
 )
+
+
+# People of a country who are not its state: "French farmers protested" is not France.
+OWN_PEOPLE_NOT_STATE = frozenset(
+    {
+        "farmer",
+        "producer",
+        "worker",
+        "company",
+        "firm",
+        "business",
+        "employer",
+        "citizen",
+        "people",
+        "voter",
+        "consumer",
+        "resident",
+        "student",
+        "doctor",
+        "nurse",
+        "fisherman",
+        "exporter",
+        "industry",
+        "media",
+        "press",
+        "newspaper",
+        "economist",
+        "analyst",
+        "expert",
+        "critic",
+        "activist",
+        "protester",
+        "opposition",
+    }
+)

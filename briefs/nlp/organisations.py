@@ -93,6 +93,7 @@ class DocumentActors:
     catalog: Catalog
     actors: dict[str, Actor] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # acronym or short form → actor id
+    recent: list[str] = field(default_factory=list)  # actor ids in the order last named
 
     def find(self, doc: Doc, taken: Mapping[int, TokenMention]) -> list[FoundActor]:
         """Organisations and groups of a paragraph outside the `taken` tokens (catalog
@@ -109,7 +110,36 @@ class DocumentActors:
             used |= span
             kept.append(item)
             self.actors.setdefault(item.actor.id, item.actor)
+            self.recent.append(item.actor.id)
+        for item in self._descriptions(doc, used):
+            kept.append(item)
+            used |= set(range(item.start, item.end))
         return kept
+
+    def _descriptions(self, doc: Doc, used: set[int]) -> list[FoundActor]:
+        """ "the union", "the trust's chief executive": a body named before, by its kind."""
+        found = []
+        for token in doc:
+            if token.i in used or token.tag_ != "NN" or token.ent_type_:
+                continue
+            noun = token.lemma_.lower()
+            det = next((c for c in token.children if c.dep_ == "det"), None)
+            if noun not in _DESCRIPTIONS or det is None or det.lower_ != "the":
+                continue
+            if any(c.dep_ in ("compound", "amod") for c in token.children):
+                continue  # "the city council", "the new union": another body, or unclear
+            actor = self._last_named_as(noun)
+            if actor is not None:
+                found.append(FoundActor(det.i, token.i + 1, actor))
+        return found
+
+    def _last_named_as(self, noun: str) -> Actor | None:
+        for actor_id in reversed(self.recent):
+            actor = self.actors[actor_id]
+            words = {w.lower() for w in actor.name.split()}
+            if noun in words or _DESCRIPTIONS[noun] == actor.kind:
+                return actor
+        return None
 
     def _organisation(self, ent: Span) -> FoundActor | None:
         if ent.label_ not in ("ORG", "NORP") or _is_messenger(ent):
@@ -216,6 +246,34 @@ def infer_kind(span: Span) -> ActorKind:
     if words & _COMPANY_WORDS or nouns & _COMPANY_NOUNS:
         return "company"
     return "organisation"
+
+
+# Nouns a body is referred back to by, with the kind they also fit: "the company" is the
+# company named last even when its name does not say "company".
+_DESCRIPTIONS: dict[str, str | None] = {
+    "company": "company",
+    "firm": "company",
+    "group": None,
+    "union": None,
+    "federation": None,
+    "association": None,
+    "alliance": None,
+    "forum": None,
+    "trust": None,
+    "council": None,
+    "board": None,
+    "commission": None,
+    "club": None,
+    "party": "party",
+    "league": None,
+    "network": None,
+    "organisation": "organisation",
+    "organization": "organisation",
+    "campaign": None,
+    "society": None,
+    "authority": None,
+    "agency": None,
+}
 
 
 def _holds_a_place(

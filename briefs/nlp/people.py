@@ -9,7 +9,7 @@ full name used elsewhere in the document, then with the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -62,10 +62,16 @@ class Person:
 class PeopleRegistry:
     """Resolves person mentions within one document and remembers who spoke last."""
 
-    def __init__(self, catalog: Catalog, bodies: Mapping[str, Actor] | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        bodies: Mapping[str, Actor] | None = None,
+        named: Sequence[str] = (),
+    ) -> None:
         self.catalog = catalog
         # bodies the text names that the catalog does not know: a person can speak for them
         self.bodies: Mapping[str, Actor] = bodies if bodies is not None else {}
+        self.named = named  # those bodies' ids in the order the text last named them
         self.people: dict[str, Person] = {}
         self._by_surname: dict[str, str] = {}
         self._recent: list[str] = []  # person ids in order of mention
@@ -103,6 +109,9 @@ class PeopleRegistry:
             person.title = _title_case(title)
         if affiliation and self._is_collective(affiliation):
             person.affiliation = affiliation
+        if person.affiliation is None and self.named and _serves_a_body(head, title):
+            # "Its chair, Peter Lunn", "Chief executive Simon Ashworth": the body just named
+            person.affiliation = self.named[-1]
         if person.title and "opposition" in person.title.lower():
             person.affiliation = self._opposition_of(person.affiliation)
 
@@ -169,6 +178,38 @@ class PeopleRegistry:
             return True
         actor = self.catalog.get(actor_id)
         return actor is not None and actor.kind in ("country", "organisation")
+
+
+# Offices held in a company, union or club rather than a state: without a body named
+# beside them they are the office of the body the text named last.
+_BODY_OFFICES = frozenset(
+    {
+        "executive",
+        "chair",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "director",
+        "organiser",
+        "organizer",
+        "founder",
+        "manager",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+    }
+)
+
+
+def _serves_a_body(head: Token, title: str | None) -> bool:
+    words = {w.lower() for w in (title or "").split()}
+    phrases = [c for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        phrases.append(head.head)
+    owned = any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their") for p in phrases for c in p.children
+    )
+    return owned or bool(words & _BODY_OFFICES)
 
 
 def _premodifiers(

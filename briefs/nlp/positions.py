@@ -81,6 +81,7 @@ def read_position(
     inside = {t.i for t in region}
     negated = negations % 2 == 1
     readers = (
+        _undecided_reading,
         _verb_reading,
         _adjective_reading,
         _evaluative_reading,
@@ -194,8 +195,41 @@ def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
     elif lemma == "vote" and said & {"yes", "for"}:
         stance = "supports"
     if stance is None:
-        return None
+        return _vote_to(head, negated)
     return OpenReading(_negate(stance, negated), EXPLICIT, _matter_at_hand(head))
+
+
+def _vote_to(head: Token, negated: bool) -> OpenReading | None:
+    """ "voted 31 to 19 to introduce a congestion charge": for what the vote does."""
+    if head.lemma_.lower() != "vote":
+        return None
+    action = next(
+        (c for c in head.children if c.dep_ in ("xcomp", "advcl") and _infinitive(c)), None
+    )
+    if action is None:
+        return None
+    inside = {t.i for t in action.subtree}
+    target = _verb_phrase(action, inside, frozenset())
+    return None if target is None else OpenReading(_negate("supports", negated), EXPLICIT, target)
+
+
+def _undecided_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "had not decided", "has not yet taken a position", "too early to take a view"."""
+    lemma = head.lemma_.lower()
+    if negated and lemma in words.DECIDING:
+        return OpenReading("undecided", EXPLICIT, _matter_at_hand(head))
+    for noun in head.children:
+        if noun.dep_ != "dobj" or noun.lemma_.lower() not in words.DECISIONS:
+            continue
+        none = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+        if none and lemma in words.DECISION_VERBS:
+            return OpenReading("undecided", EXPLICIT, _matter_at_hand(head))
+    for early in head.children:  # "it is too early to take a view", "too soon to say"
+        if early.lower_ in ("early", "soon") and any(a.lower_ == "too" for a in early.children):
+            return OpenReading("undecided", EXPLICIT, _matter_at_hand(head))
+    return None
 
 
 def _matter_at_hand(head: Token) -> PhraseSpan:

@@ -56,6 +56,8 @@ STANCE_VERBS: dict[str, Stance] = {
             "press",
             "push",
             "suggest",
+            "require",
+            "order",
         ],
         "supports",
     ),
@@ -190,6 +192,11 @@ DEMANDING = frozenset(
         "expect",
     }
 )
+# Deciding, negated: "had not decided" is no position yet.
+DECIDING = frozenset({"decide", "determine"})
+# Not having these is being undecided: "has not taken a position", "no decision was made".
+DECISIONS = frozenset({"position", "decision", "view", "stance", "side", "line"})
+DECISION_VERBS = frozenset({"take", "make", "reach", "have", "adopt", "form"})
 # Declining, which states a position only with what is declined: "declined to back the plan".
 DECLINING = frozenset({"decline"})
 # Saying nothing on the matter: "declined to comment", "refused to discuss the figure".
