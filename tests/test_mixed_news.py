@@ -175,7 +175,6 @@ def test_every_cited_quote_is_exact_at_its_offsets(
     assert cited > 0
 
 
-@pytest.mark.xfail(reason="open-world engine (issue 8) not there yet", strict=True)
 def test_actors_lists_the_gold_actors_with_two_or_more_entries(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -450,3 +450,11 @@ def test_an_issue_is_named_by_its_most_typical_phrase(analyze_text: AnalyzeText)
     )
     labels = {c.proposition for c in analysis.claims if c.phrase}
     assert labels == {"congestion charge"}
+
+
+def test_a_person_speaking_for_no_body_holds_their_own_view(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Martin Hale met the mayor on Monday. Hale said he still opposed the fishing quota."
+    )
+    [claim] = [c for c in analysis.claims if c.kind == "stance"]
+    assert (claim.actor_id, claim.stance) == ("martin-hale", "opposes")

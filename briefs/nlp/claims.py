@@ -219,7 +219,7 @@ class SentenceReader:
             return self._actors_of(antecedent, ctx)
         pronoun = self._pronoun(token, ctx)
         if pronoun is not None:
-            return pronoun, None
+            return pronoun, self._person_meant(token, ctx)
         if token.pos_ in ("VERB", "AUX"):
             # a clausal subject: "Whether Polish troops will be deployed is …"
             return (
@@ -259,6 +259,14 @@ class SentenceReader:
         if any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in word.children):
             return list(speaker.actors) if speaker is not None else []
         return None
+
+    def _person_meant(self, word: Token, ctx: SentenceContext) -> Person | None:
+        """The person "he", "she" or "I" is: the speaker, else the last one acting."""
+        if word.lower_ not in lexicon.SUBJECT_PRONOUNS_PERSON:
+            return None
+        if ctx.speaker is not None:
+            return ctx.speaker.person
+        return _last_subject(ctx, word.i) or _referent(ctx) or self.people.last()
 
     def _group(self, word: Token, ctx: SentenceContext) -> list[str]:
         """ "26 coalition members", "those countries", "the group": the organisation last named."""
@@ -313,7 +321,8 @@ class SentenceReader:
         topic = self._topic(clauses.tokens_text(clause.region), clause.frame_text, ctx)
         negations = clauses.negation_count(head, clauses.topic_token(topic, clause.region))
         reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
-        if topic is None and clause.actors and self._read_open(clause, frames, ctx):
+        voiced = clause.actors or clause.person is not None  # a person may hold their own view
+        if topic is None and voiced and self._read_open(clause, frames, ctx):
             return
         if topic is None and reading.stance is not None:
             # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
@@ -535,8 +544,10 @@ def _holders_with_speaker(clause: _Clause) -> list[str]:
     """The clause's holders, and the person who voiced it when they speak for them."""
     speaking, _ = _voice(clause)
     holders = list(clause.actors)
-    if speaking is not None and (clause.from_speaker or speaking.affiliation in clause.actors):
-        holders.append(speaking.id)
+    if speaking is not None and (
+        clause.from_speaker or speaking.affiliation in clause.actors or not holders
+    ):
+        holders.append(speaking.id)  # and a person speaking for no body speaks for themself
     return list(dict.fromkeys(holders))
 
 
