@@ -395,6 +395,24 @@ def test_what_a_body_did_years_ago_is_history(analyze_text: AnalyzeText) -> None
     assert [c for c in analysis.claims if c.kind == "stance"] == []
 
 
+def test_a_thing_wins_the_support_of_those_who_give_it(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("The tram extension won the support of the Riverton Cycling Alliance.")
+    assert _claim_for(analysis, "riverton-cycling-alliance") == ("supports", "tram extension")
+
+
+def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Greenpeace accused the Fishing Board of hiding the catch figures."
+    )
+    assert _claim_for(analysis, "greenpeace") == ("opposes", "hide the catch figures")
+    assert "fishing-board" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
+
+
+def test_a_preposition_of_stance_needs_a_copula(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Norway said the budget was drawn up against a hard backdrop.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Germany held talks with France on the rail merger in Berlin.")
     assert [c for c in analysis.claims if c.kind == "stance"] == []

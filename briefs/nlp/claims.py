@@ -32,6 +32,7 @@ from briefs.nlp.positions import (
     read_position,
 )
 from briefs.nlp.positions import read_participle as read_position_of_participle
+from briefs.nlp.positions import read_won as read_won_stance
 from briefs.nlp.segment import SentenceUnit
 from briefs.nlp.stance import StanceReading, read_stance
 from briefs.nlp.stance_words import DEMANDING
@@ -141,6 +142,8 @@ class SentenceReader:
             self._read_nominal(noun, agent, ctx)
         for verb, agent in clauses.reduced_passives(span):
             self._read_participle(verb, agent, ctx)
+        for verb, giver in clauses.won_stances(span):
+            self._read_won(verb, giver, ctx)
         self._remember_organisation(ctx)
         ctx.state.document.referent = _last_subject(ctx, len(ctx.unit.doc)) or _referent(ctx)
         return _one_per_proposition(ctx.claims)
@@ -322,8 +325,11 @@ class SentenceReader:
         negations = clauses.negation_count(head, clauses.topic_token(topic, clause.region))
         reading = read_stance(cue_text, negations=negations, verbatim=verbatim)
         voiced = clause.actors or clause.person is not None  # a person may hold their own view
-        if topic is None and voiced and self._read_open(clause, frames, ctx):
+        accusing = head.lemma_ in lexicon.ACCUSING  # "Moscow accuses Poland of wanting …"
+        if (topic is None or accusing) and voiced and self._read_open(clause, frames, ctx):
             return
+        if accusing:
+            return  # what the accused is said to want is neither side's position on it
         if topic is None and reading.stance is not None:
             # a stance with no topic of its own is the sentence's: "the decision was Poland's own"
             topic = self.topics.find(ctx.unit.sentence.text)
@@ -415,12 +421,22 @@ class SentenceReader:
 
     def _read_participle(self, verb: Token, agent: Token, ctx: SentenceContext) -> None:
         """ "a new goal proposed by Rutte": the agent's position on what it describes."""
-        actors, person = self._actors_of(agent, ctx)
-        if not actors:
-            return
         excluded = frozenset({t.i for t in agent.subtree} | set(ctx.index))
-        reading = read_position_of_participle(verb, clauses.negation_count(verb) % 2 == 1, excluded)
-        if reading is None or not reading.phrase.text:
+        negated = clauses.negation_count(verb) % 2 == 1
+        self._read_given(verb, agent, read_position_of_participle(verb, negated, excluded), ctx)
+
+    def _read_won(self, verb: Token, giver: Token, ctx: SentenceContext) -> None:
+        """ "the target won the support of the Socialists": the givers' position on it."""
+        excluded = frozenset({t.i for t in giver.subtree} | set(ctx.index))
+        negated = clauses.negation_count(verb) % 2 == 1
+        self._read_given(verb, giver, read_won_stance(verb, negated, excluded), ctx)
+
+    def _read_given(
+        self, verb: Token, agent: Token, reading: OpenReading | None, ctx: SentenceContext
+    ) -> None:
+        """Claims for the agent of a stance the sentence gives a thing."""
+        actors, person = self._actors_of(agent, ctx)
+        if not actors or reading is None or not reading.phrase.text:
             return
         offset = ctx.unit.offset
         phrase = replace(

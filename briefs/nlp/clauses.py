@@ -83,9 +83,13 @@ def _verb_by_its_arguments(token: Token) -> bool:
 
 
 def subject_of(head: Token) -> Token | None:
-    if head.lemma_ in lexicon.REPORTING_VERBS:
-        # inverted "…, said Tusk, …": the name after the verb speaks, however it is parsed
-        after = [c for c in head.rights if c.pos_ == "PROPN" and c.i - head.i <= 3]
+    own = next((c for c in head.children if c.dep_ in SUBJECTS and c.i < head.i), None)
+    if head.lemma_ in lexicon.REPORTING_VERBS and own is None:
+        # inverted "…, said Tusk, …": the name after the verb speaks, however it is parsed;
+        # not in "she accused the Commission", whose subject comes first
+        after = [
+            c for c in head.rights if c.pos_ == "PROPN" and c.i - head.i <= 3 and c.dep_ != "dobj"
+        ]
         if after:
             return after[0]
     for child in head.children:
@@ -411,6 +415,21 @@ def reduced_passives(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
             agent = agent_of(verb)
             if agent is not None:
                 yield verb, agent
+
+
+def won_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
+    """ "won the support of the Socialists and the Greens": the verb and who gave it."""
+    from briefs.nlp.stance_words import STANCE_NOUNS, WINNING_VERBS
+
+    for verb in span:
+        if verb.lemma_.lower() not in WINNING_VERBS:
+            continue
+        for noun in verb.children:
+            if noun.dep_ != "dobj" or noun.lemma_.lower() not in STANCE_NOUNS:
+                continue
+            for prep in (*noun.children, *verb.children):
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                    yield from ((verb, p) for p in prep.children if p.dep_ == "pobj")
 
 
 def nominal_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:

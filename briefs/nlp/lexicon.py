@@ -316,3 +316,6 @@ OWN_PEOPLE_NOT_STATE = frozenset(
         "opposition",
     }
 )
+
+# Frames that charge someone with a wish or deed: "Moscow accuses Poland of wanting …".
+ACCUSING = frozenset({"accuse", "blame", "charge"})

@@ -157,6 +157,20 @@ def read_participle(verb: Token, negated: bool, excluded: frozenset[int]) -> Ope
     return None if target is None else OpenReading(_negate(stance, negated), EXPLICIT, target)
 
 
+def read_won(verb: Token, negated: bool, excluded: frozenset[int]) -> OpenReading | None:
+    """ "the target won the support of S&D": the givers' stance on the verb's subject."""
+    noun = next(
+        (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in words.STANCE_NOUNS),
+        None,
+    )
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if noun is None or subject is None:
+        return None
+    target = _phrase([subject], {t.i for t in subject.subtree}, excluded)
+    stance = words.STANCE_NOUNS[noun.lemma_.lower()]
+    return None if target is None else OpenReading(_negate(stance, negated), EXPLICIT, target)
+
+
 def _passive_subject(
     predicate: Token, inside: set[int], excluded: frozenset[int]
 ) -> PhraseSpan | None:
@@ -244,8 +258,8 @@ def _adjective_reading(
     for child in _predicates(head):
         lemma = child.lower_
         stance = words.STANCE_ADJECTIVES.get(lemma)
-        if child.dep_ == "prep" and lemma in words.STANCE_PREPOSITIONS:
-            stance = words.STANCE_PREPOSITIONS[lemma]
+        if child.dep_ == "prep" and lemma in words.STANCE_PREPOSITIONS and _copular(head):
+            stance = words.STANCE_PREPOSITIONS[lemma]  # "are against it", not "drawn up against"
         if lemma in words.DENIED_DUTIES and negated:
             stance = "supports"  # "is not obliged to meet it": negated below, opposes
         if stance is None and lemma in words.FEELINGS:
@@ -638,6 +652,10 @@ def _predicates(head: Token) -> Iterable[Token]:
             yield child
             if child.dep_ == "advmod":
                 yield from (c for c in child.children if c.dep_ == "prep")
+
+
+def _copular(head: Token) -> bool:
+    return head.lemma_ in words.COPULAS or head.pos_ == "AUX"
 
 
 def _is_it(token: Token) -> bool:

@@ -90,6 +90,7 @@ STANCE_VERBS: dict[str, Stance] = {
             "spurn",
             "disapprove",
             "abandon",
+            "accuse",
         ],
         "opposes",
     ),
@@ -489,8 +490,12 @@ LIGHT_VERBS = frozenset(
         "put",
         "add",
         "indicate",
+        "make",
+        "level",
     }
 )
+# Verbs by which a thing gets a stance from others: "the target won the support of S&D".
+WINNING_VERBS = frozenset({"win", "receive", "get", "gain", "secure", "earn", "attract", "draw"})
 STANCE_NOUNS: dict[str, Stance] = {
     **dict.fromkeys(
         [
@@ -507,7 +512,18 @@ STANCE_NOUNS: dict[str, Stance] = {
         "supports",
     ),
     **dict.fromkeys(
-        ["rejection", "opposition", "objection", "refusal", "veto", "disapproval", "reluctance"],
+        [
+            "rejection",
+            "opposition",
+            "objection",
+            "refusal",
+            "veto",
+            "disapproval",
+            "reluctance",
+            "resistance",
+            "criticism",
+            "condemnation",
+        ],
         "opposes",
     ),
     **dict.fromkeys(["openness"], "conditional"),
