@@ -279,6 +279,20 @@ CASES = [
         "hospital merger",
     ),
     (
+        "passes-a-resolution-against",
+        "The Dutch parliament passed a resolution against the fishing quota.",
+        "netherlands",
+        "opposes",
+        "fishing quota",
+    ),
+    (
+        "signals-a-no-vote",
+        "Germany backed the fishing pact. So far Poland and Hungary have signalled a no vote.",
+        "hungary",
+        "opposes",
+        "fishing pact",
+    ),
+    (
         "abstains-on-the-matter-at-hand",
         "Poland backed the congestion charge. Italy abstained.",
         "italy",
@@ -401,9 +415,7 @@ def test_a_thing_wins_the_support_of_those_who_give_it(analyze_text: AnalyzeText
 
 
 def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:
-    analysis = analyze_text(
-        "Greenpeace accused the Fishing Board of hiding the catch figures."
-    )
+    analysis = analyze_text("Greenpeace accused the Fishing Board of hiding the catch figures.")
     assert _claim_for(analysis, "greenpeace") == ("opposes", "hide the catch figures")
     assert "fishing-board" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
 
@@ -411,6 +423,16 @@ def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: Anal
 def test_a_preposition_of_stance_needs_a_copula(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Norway said the budget was drawn up against a hard backdrop.")
     assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_an_aim_to_get_a_thing_approved_is_not_the_approvers_view(
+    analyze_text: AnalyzeText,
+) -> None:
+    analysis = analyze_text(
+        "Spain would work to get the fishing pact approved by the Council of Ministers."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert not any("council" in h for h in holders)
 
 
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:

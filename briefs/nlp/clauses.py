@@ -411,10 +411,16 @@ def is_negative_noun(noun: Token) -> bool:
 def reduced_passives(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
     """Participles with their agent: "a new goal proposed by Rutte", "pushed by Italy"."""
     for verb in span:
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _wanted_done(verb):
             agent = agent_of(verb)
             if agent is not None:
                 yield verb, agent
+
+
+def _wanted_done(participle: Token) -> bool:
+    """ "to get the agreement approved by the Council": someone's aim, not the agent's act."""
+    noun = participle.head
+    return noun.dep_ == "dobj" and noun.head.lemma_ in ("get", "have", "want", "see", "need")
 
 
 def won_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:

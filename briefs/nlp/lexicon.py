@@ -81,6 +81,8 @@ SPEAKER_NOUNS = frozenset(
         "diplomat",
         "ambassador",
         "taoiseach",
+        "tánaiste",
+        "tanaiste",
         "office",
         "ministry",
         "government",

@@ -302,6 +302,17 @@ def _labels(head: Token, thing: Token) -> Iterable[Token]:
         yield from (c for c in owner.children if c.dep_ in ("amod", "pobj") and c.i > thing.i)
 
 
+def _resolution(noun: Token, inside: set[int], excluded: frozenset[int]) -> OpenReading | None:
+    """ "a resolution against the draft", "a motion in favour of the ban"."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in words.STANCE_PREPOSITIONS:
+            continue
+        target = prepositional(prep, inside, excluded)
+        if target is not None:
+            return OpenReading(words.STANCE_PREPOSITIONS[prep.lower_], EXPLICIT, target)
+    return None
+
+
 def _consequence_reading(
     head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
 ) -> OpenReading | None:
@@ -327,6 +338,15 @@ def _nominal_reading(
     if head.lemma_.lower() not in words.LIGHT_VERBS:
         return None
     for child in head.children:
+        if child.dep_ == "dobj" and child.lemma_.lower() == "vote":
+            said = {c.lower_ for c in child.children if c.dep_ in ("det", "compound", "amod")}
+            if said & {"no", "yes"}:  # "signalled a no vote": on the matter at hand
+                voted: Stance = "opposes" if "no" in said else "supports"
+                return OpenReading(voted, EXPLICIT, matter_at_hand(head))  # "no" is the vote
+        if child.dep_ == "dobj" and child.lemma_.lower() in words.RESOLUTIONS:
+            found = _resolution(child, inside, excluded)  # "passed a resolution against it"
+            if found is not None:
+                return OpenReading(negate(found.stance, negated), EXPLICIT, found.phrase)
         stance = words.STANCE_NOUNS.get(child.lemma_.lower()) if child.dep_ == "dobj" else None
         if stance is None:
             continue

@@ -492,8 +492,15 @@ LIGHT_VERBS = frozenset(
         "indicate",
         "make",
         "level",
+        "pass",
+        "adopt",
+        "table",
+        "approve",
+        "issue",
     }
 )
+# Texts a body adopts with a stance in them: "passed a resolution against the draft".
+RESOLUTIONS = frozenset({"resolution", "motion", "declaration", "amendment", "petition"})
 # Verbs by which a thing gets a stance from others: "the target won the support of S&D".
 WINNING_VERBS = frozenset({"win", "receive", "get", "gain", "secure", "earn", "attract", "draw"})
 STANCE_NOUNS: dict[str, Stance] = {
