@@ -35,7 +35,9 @@ from briefs.models import (
     Stance,
 )
 from briefs.store import Store, repository
-from briefs.store.repository import _trusted, fts5_query
+from briefs.store import search as search_module
+from briefs.store.cited import trusted as _trusted
+from briefs.store.repository import fts5_query
 from briefs.store.schema import metadata
 
 POSTGRES_URL_VARIABLE = "BRIEFBOT_TEST_POSTGRES_URL"
@@ -609,11 +611,11 @@ def test_postgres_search_uses_the_gin_index(postgres_url: str) -> None:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: force the choice
-            plan = conn.exec_driver_sql(
-                "EXPLAIN SELECT idx FROM sentences "
-                "WHERE to_tsvector('english', text) @@ plainto_tsquery('english', 'tariffs')"
-            ).scalars()
-            assert "ix_sentences_text_tsv" in "\n".join(plan)
+            # the query the store runs: documents found through the index on their text
+            query = search_module._postgres_search_query("tariffs", 50)
+            sql = query.compile(conn, compile_kwargs={"literal_binds": True})
+            plan = conn.exec_driver_sql(f"EXPLAIN {sql}").scalars()
+            assert "ix_documents_text_tsv" in "\n".join(plan)
     finally:
         engine.dispose()
 

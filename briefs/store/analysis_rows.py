@@ -1,4 +1,8 @@
-"""Analyses checked against their document and flattened into rows, one list per table."""
+"""Analyses checked against their document and flattened into rows, one list per table.
+
+Only the document row carries words; the others carry offsets into its text, which
+check_spans proves right before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,6 @@ class AnalysisRows:
     sentences: Rows = field(default_factory=list)
     mentions: Rows = field(default_factory=list)
     claims: Rows = field(default_factory=list)
-    fts: Rows = field(default_factory=list)
 
     @classmethod
     def of(cls, analyses: Iterable[Analysis]) -> AnalysisRows:
@@ -68,10 +71,8 @@ class AnalysisRows:
                     "paragraph": sentence.paragraph,
                     "start": sentence.start,
                     "end": sentence.end,
-                    "text": sentence.text,
                 }
             )
-            self.fts.append({"text": sentence.text, "doc_id": doc_id, "idx": sentence.index})
         self.mentions.extend(
             {
                 "doc_id": doc_id,
@@ -79,11 +80,10 @@ class AnalysisRows:
                 "actor_id": mention.actor_id,
                 "start": mention.start,
                 "end": mention.end,
-                "text": mention.text,
             }
             for mention in analysis.mentions
         )
-        self.claims.extend(_claim_row(doc_id, document.text, claim) for claim in analysis.claims)
+        self.claims.extend(_claim_row(doc_id, claim) for claim in analysis.claims)
 
 
 def _document_row(document: Document) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def _document_row(document: Document) -> dict[str, Any]:
     }
 
 
-def _claim_row(doc_id: str, document_text: str, claim: Claim) -> dict[str, Any]:
+def _claim_row(doc_id: str, claim: Claim) -> dict[str, Any]:
     return {
         "doc_id": doc_id,
         "actor_id": claim.actor_id,
@@ -117,7 +117,6 @@ def _claim_row(doc_id: str, document_text: str, claim: Claim) -> dict[str, Any]:
         "sentence_index": claim.sentence_index,
         "start": claim.start,
         "end": claim.end,
-        "quote": document_text[claim.start : claim.end],
         "date": claim.date,
         "phrase": claim.phrase,
         "phrase_start": claim.phrase_start,

@@ -15,7 +15,7 @@ from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import ColumnElement
 
 from briefs.models import ActorRef, CitedClaim, Claim, Evidence
-from briefs.store.schema import actors, claims, documents
+from briefs.store.schema import actors, claims, documents, span_text
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -36,7 +36,8 @@ CITED_CLAIM_COLUMNS = (
     claims.c.start,
     claims.c.end,
     claims.c.date,
-    claims.c.quote,
+    # the quote is its document's words at the claim's span, stored once there
+    span_text(claims.c.start, claims.c.end).label("quote"),
     documents.c.name,
     documents.c.title,
     documents.c.source,

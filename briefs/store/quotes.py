@@ -22,7 +22,6 @@ from sqlalchemy import (
     Select,
     String,
     Table,
-    Text,
     bindparam,
     delete,
     func,
@@ -32,10 +31,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
+from briefs.errors import StoreError
 from briefs.models import Analysis, Attribution, SpeakerRef
 from briefs.quotes import QuoteItem, QuoteMention, fold
-from briefs.store.schema import documents
+from briefs.store.schema import documents, span_text
 from briefs.store.tables import TablesBeside
+from briefs.store.text_once import store_quote_texts_once
 
 metadata = MetaData()
 
@@ -48,8 +49,9 @@ quotes = Table(
     Column("published", Date),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("quote", Text, nullable=False),
-    Column("sentence", Text, nullable=False),
+    # the words are the document's, at these offsets (each text is stored once)
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
     Column("kind", String, nullable=False),
     Column("cue", String),
     Column("speaker_id", String),
@@ -60,6 +62,8 @@ quotes = Table(
     Index("quotes_by_speaker", "speaker_id", "published"),
     Index("quotes_by_date", "published"),
 )
+_QUOTE = span_text(quotes.c.start, quotes.c.end)
+_SENTENCE = span_text(quotes.c.sentence_start, quotes.c.sentence_end)
 
 speakers = Table(
     "quote_speakers",
@@ -81,6 +85,11 @@ class QuoteStore(TablesBeside):
 
     metadata = metadata
     tables_name = "quote tables"
+
+    def create_schema(self) -> None:
+        super().create_schema()
+        with self._writing("store each quote's text once") as conn:
+            store_quote_texts_once(conn)
 
     def save(self, analyses: Sequence[Analysis]) -> None:
         """Replace the statements of each analysed document, and recount their speakers."""
@@ -177,7 +186,7 @@ class QuoteStore(TablesBeside):
         if since is not None:
             query = query.where(quotes.c.published >= since)
         for stem in about:
-            query = query.where(func.lower(quotes.c.sentence).contains(stem))
+            query = query.where(func.lower(_SENTENCE).contains(stem))
         if limit is not None and not about:
             query = query.limit(limit)
         with self._reading("read the quotes") as conn:
@@ -202,14 +211,20 @@ class QuoteStore(TablesBeside):
 
 def _rows(analysis: Analysis) -> list[dict[str, Any]]:
     document = analysis.document
+    for quote in analysis.quotes:
+        if document.text[quote.start : quote.end] != quote.text:
+            raise StoreError(
+                f"A quote in {document.name!r} at {quote.start}:{quote.end} does not match "
+                "the document text there."
+            )
     return [
-        _row(document.id, document.published, document.text, position, quote)
+        _row(document.id, document.published, position, quote)
         for position, quote in enumerate(analysis.quotes)
     ]
 
 
 def _row(
-    doc_id: str, published: dt.date | None, text: str, position: int, quote: Attribution
+    doc_id: str, published: dt.date | None, position: int, quote: Attribution
 ) -> dict[str, Any]:
     return {
         "doc_id": doc_id,
@@ -217,8 +232,8 @@ def _row(
         "published": published,
         "start": quote.start,
         "end": quote.end,
-        "quote": quote.text,
-        "sentence": text[quote.sentence_start : quote.sentence_end],
+        "sentence_start": quote.sentence_start,
+        "sentence_end": quote.sentence_end,
         "kind": quote.kind,
         "cue": quote.cue,
         "speaker_id": quote.speaker.id if quote.speaker else None,
@@ -274,6 +289,8 @@ def _quotes_query() -> Select[Any]:
     return (
         select(
             quotes,
+            _QUOTE.label("quote"),
+            _SENTENCE.label("sentence"),
             documents.c.name.label("document"),
             documents.c.title,
             documents.c.source,

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, Row, Select, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Row, func, inspect, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,7 +35,7 @@ from briefs.models import (
     Document,
     IssueSummary,
 )
-from briefs.store import read_model, scans, summaries
+from briefs.store import read_model, scans, search, summaries
 from briefs.store.analysis_rows import AnalysisRows, check_spans, latest_per_document
 from briefs.store.cited import actor_claims
 from briefs.store.cited import trusted as _trusted  # noqa: F401  (tests build models with it)
@@ -56,16 +56,16 @@ from briefs.store.schema import (
     documents,
     mentions,
     metadata,
-    plain_tsquery,
-    sentence_tsvector,
     sentences,
-    sentences_fts,
     stance_summaries,
 )
+from briefs.store.search import fts5_query
 from briefs.store.sql import chunks, is_sqlite
+from briefs.store.text_once import store_texts_once
 from briefs.store.writing import (
     clone_documents,
     delete_documents,
+    index_sentences,
     insert_rows,
     merge_actors,
     stored_ids,
@@ -79,11 +79,6 @@ __all__ = ["Store", "fts5_query", "write_transaction"]
 _IN_CHUNK: Final = 500
 # Documents cloned per transaction (the bench grows stores so).
 _CLONE_BATCH: Final = 200
-
-_FTS5_SEARCH = text(
-    "SELECT doc_id, idx FROM sentences_fts WHERE sentences_fts MATCH :match "
-    "ORDER BY bm25(sentences_fts), doc_id, idx LIMIT :limit"
-)
 
 
 class Store:
@@ -111,11 +106,13 @@ class Store:
     def create_schema(self) -> None:
         """Create missing tables, indexes and the full-text table, and add the columns
         a database made by an older briefbot lacks; safe to repeat. A database from
-        before the read model gets it built from its claims, once."""
+        before the read model gets it built from its claims, once; one from before each
+        text was stored once loses its copies (briefs/store/text_once.py)."""
         with self._writing("create the schema") as conn:
             had_read_model = inspect(conn).has_table(stance_summaries.name)
             metadata.create_all(conn)
             add_missing_columns(conn)
+            store_texts_once(conn)
             if not had_read_model:
                 read_model.rebuild(conn)
 
@@ -183,8 +180,7 @@ class Store:
             insert_rows(conn, sentences, rows.sentences)
             insert_rows(conn, mentions, rows.mentions)
             insert_rows(conn, claims, rows.claims)
-            if is_sqlite(conn):
-                insert_rows(conn, sentences_fts, rows.fts)
+            index_sentences(conn, doc_ids)
             read_model.add_documents(conn, doc_ids)
 
     def delete_document(self, doc_id: str) -> None:
@@ -360,14 +356,7 @@ class Store:
         if limit <= 0:
             return []
         with self._reading("search sentences") as conn:
-            if is_sqlite(conn):
-                match = fts5_query(query)
-                if not match:
-                    return []
-                rows = conn.execute(_FTS5_SEARCH, {"match": match, "limit": limit}).all()
-            else:
-                rows = conn.execute(_postgres_search_query(query, limit)).all()
-        return [(doc_id, int(idx)) for doc_id, idx in rows]
+            return search.search(conn, query, limit)
 
     # --- plumbing ------------------------------------------------------------------
 
@@ -394,27 +383,6 @@ class Store:
     def engine(self) -> Engine:
         """The SQLAlchemy engine, for stores of other tables in the same database."""
         return self._engine
-
-
-def fts5_query(query: str) -> str:
-    """User text as an FTS5 query of quoted terms, all required.
-
-    Quoting makes operators and punctuation plain text (AND, NEAR, *, ", -, :);
-    terms with no letter or digit would be empty phrases and are dropped.
-    """
-    terms = [term for term in query.split() if any(char.isalnum() for char in term)]
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-
-
-def _postgres_search_query(query: str, limit: int) -> Select[Any]:
-    vector = sentence_tsvector()
-    tsquery = plain_tsquery(query)
-    return (
-        select(sentences.c.doc_id, sentences.c.idx)
-        .where(vector.op("@@")(tsquery))
-        .order_by(func.ts_rank(vector, tsquery).desc(), sentences.c.doc_id, sentences.c.idx)
-        .limit(limit)
-    )
 
 
 def _document_from_row(row: Row[Any]) -> Document:

@@ -1,8 +1,12 @@
 """The store's tables, in one MetaData that runs on SQLite and PostgreSQL.
 
-Full-text search differs per engine: SQLite gets an FTS5 table that the
-repository fills and empties itself; PostgreSQL gets a GIN expression index on
-the sentences, which the server maintains.
+Each text is stored once, in `documents.text`: sentences, mentions and claims keep
+offsets into it, and their words are sliced out when read (`span_text`).
+
+Full-text search differs per engine: SQLite gets a contentless FTS5 index of the
+sentences (the index only, no copy of their words) that the store fills and empties
+itself from the document text; PostgreSQL gets a GIN expression index on the
+documents' text, and checks each sentence of a matching document.
 """
 
 from __future__ import annotations
@@ -78,6 +82,10 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 # queries repeat the indexed expression exactly and PostgreSQL uses the index.
 TS_CONFIG: ColumnClause[Any] = literal_column("'english'")
 
+# The text column is built first so the GIN index below can sit in the Table:
+# a standalone Index cannot find its table through the literal 'english'.
+_document_text: Column[str] = Column("text", Text, nullable=False)
+
 documents = Table(
     "documents",
     metadata,
@@ -88,36 +96,37 @@ documents = Table(
     Column("url", String),
     Column("published", Date),
     Column("date_from_text", Boolean, nullable=False),
-    Column("text", Text, nullable=False),
+    _document_text,
     Column("body_start", Integer, nullable=False),
     Column("checksum", String, nullable=False),
     # NULL for rows from before the column existed: ingested before any digest window.
     Column("ingested_at", UtcDateTime),
     Index("ix_documents_checksum", "checksum"),
+    # PostgreSQL's search index: the documents whose text has every word of a query
+    Index(
+        "ix_documents_text_tsv",
+        func.to_tsvector(TS_CONFIG, _document_text),
+        postgresql_using="gin",
+    ).ddl_if(dialect="postgresql"),
 )
 # Digests read the documents of one window of ingestion times. Built on the column
 # (which attaches it to the table) so the migration below can create it on its own.
 ingested_at_index = Index("ix_documents_ingested_at", documents.c.ingested_at)
 
-# The text column is built first so the GIN index below can sit in the Table:
-# a standalone Index cannot find its table through the literal 'english'.
-_sentence_text: Column[str] = Column("text", Text, nullable=False)
+documents_tsv_index = next(i for i in documents.indexes if i.name == "ix_documents_text_tsv")
 
 sentences = Table(
     "sentences",
     metadata,
+    # An integer key of its own: on SQLite it is the rowid, which the FTS5 index
+    # refers to, and only an INTEGER PRIMARY KEY keeps its rowids through a VACUUM.
+    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("doc_id", String, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("idx", Integer, nullable=False),
     Column("paragraph", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    _sentence_text,
-    PrimaryKeyConstraint("doc_id", "idx"),
-    Index(
-        "ix_sentences_text_tsv",
-        func.to_tsvector(TS_CONFIG, _sentence_text),
-        postgresql_using="gin",
-    ).ddl_if(dialect="postgresql"),
+    UniqueConstraint("doc_id", "idx", name="uq_sentences_doc_idx"),
 )
 
 actors = Table(
@@ -148,8 +157,6 @@ mentions = Table(
     Column("actor_id", String, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Index("ix_mentions_actor_id", "actor_id"),
     # Re-saving a document deletes its rows by doc_id; without this index
     # every re-save would scan the whole table.
     Index("ix_mentions_doc_id", "doc_id"),
@@ -172,7 +179,6 @@ claims = Table(
     Column("sentence_index", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("quote", Text, nullable=False),
     Column("date", Date),
     # the open-world reading: the proposition as read, its span, how sure it is
     Column("phrase", Text),
@@ -236,12 +242,33 @@ actor_counts = Table(
 READ_MODEL_TABLES = (stance_summaries, stance_picks, actor_counts)
 
 
+# --- text sliced from the documents ---------------------------------------------------
+
+
+def span_text(start: ColumnElement[int], end: ColumnElement[int]) -> ColumnElement[str]:
+    """The document text at [start, end), as Python slices it.
+
+    Both engines count substr in characters (code points), as Python does; the caller
+    joins the documents table.
+    """
+    return func.substr(documents.c.text, start + 1, end - start)
+
+
+def sentence_text() -> ColumnElement[str]:
+    return span_text(sentences.c.start, sentences.c.end)
+
+
 # --- full-text search ------------------------------------------------------------
 
 
 def sentence_tsvector() -> Function[Any]:
-    """A sentence's PostgreSQL text vector, the expression ix_sentences_text_tsv indexes."""
-    return func.to_tsvector(TS_CONFIG, sentences.c.text)
+    """A sentence's PostgreSQL text vector, computed from its document's text."""
+    return func.to_tsvector(TS_CONFIG, sentence_text())
+
+
+def document_tsvector() -> Function[Any]:
+    """A document's text vector: the expression ix_documents_text_tsv indexes."""
+    return func.to_tsvector(TS_CONFIG, documents.c.text)
 
 
 def plain_tsquery(query: str) -> ColumnElement[Any]:
@@ -250,18 +277,20 @@ def plain_tsquery(query: str) -> ColumnElement[Any]:
 
 
 # FTS5 virtual table: not a regular Table, so create_all does not know it; it is
-# created by the DDL hook below and written through this lightweight clause.
+# created by the DDL hook below. Contentless: it keeps the index, not the words, and
+# its rowid is sentences.id. Without a content table FTS5 cannot find the words of a
+# row it drops, so the store hands them back, sliced from the document (writing.py).
+# Its hidden column named as the table takes FTS5's commands ('delete').
 sentences_fts = table(
     "sentences_fts",
+    column("rowid", Integer),
     column("text", Text),
-    column("doc_id", String),
-    column("idx", Integer),
+    column("sentences_fts", Text),
 )
 
 CREATE_SENTENCES_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5("
-    "text, doc_id UNINDEXED, idx UNINDEXED, "
-    "tokenize='unicode61 remove_diacritics 2')"
+    "text, content='', tokenize='unicode61 remove_diacritics 2')"
 )
 
 
@@ -292,8 +321,13 @@ def add_missing_columns(connection: Connection) -> None:
             f"ALTER TABLE {documents.name} ADD COLUMN {guard}ingested_at {column_type}"
         )
     _add_claim_reading_columns(connection)
-    # create_all builds indexes only with their table, so an old table lacks this one
+    # create_all builds indexes only with their table, so an old table lacks these
     connection.execute(CreateIndex(ingested_at_index, if_not_exists=True))
+    if connection.dialect.name == "postgresql":
+        connection.execute(CreateIndex(documents_tsv_index, if_not_exists=True))
+    # No read looks mentions up by actor (the read model counts them by document), so
+    # the index older databases have on it was only weight: 0.5 MB per 1,000 documents.
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_mentions_actor_id")
 
 
 def _add_claim_reading_columns(connection: Connection) -> None:

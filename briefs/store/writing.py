@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from sqlalchemy import Connection, Executable, Table, bindparam, delete, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.sql.expression import TableClause
 
 from briefs.models import Actor
@@ -16,6 +26,7 @@ from briefs.store.schema import (
     claims,
     documents,
     mentions,
+    sentence_text,
     sentences,
     sentences_fts,
 )
@@ -28,9 +39,22 @@ def insert_rows(conn: Connection, table_: TableClause, rows: Rows) -> None:
 
 
 _SELECT_STORED_IDS = select(documents.c.id).where(in_doc_ids(documents.c.id))
-# FTS5 cannot index doc_id, so this delete scans the whole table; it only runs
-# for documents already stored, which keeps first-time ingest linear.
-_DELETE_FTS_ROWS = delete(sentences_fts).where(in_doc_ids(sentences_fts.c.doc_id))
+# The contentless FTS5 index is filled and emptied with the sentences' words, sliced
+# from their documents: a row is dropped by handing FTS5 the very words it indexed
+# (its 'delete' command), so this runs before the documents' text is replaced.
+_SENTENCES_OF_DOCUMENTS = sentences.join(documents, sentences.c.doc_id == documents.c.id)
+_INDEX_FTS_ROWS = insert(sentences_fts).from_select(
+    ["rowid", "text"],
+    select(sentences.c.id, sentence_text())
+    .select_from(_SENTENCES_OF_DOCUMENTS)
+    .where(in_doc_ids(sentences.c.doc_id)),
+)
+_DELETE_FTS_ROWS = insert(sentences_fts).from_select(
+    ["sentences_fts", "rowid", "text"],
+    select(literal("delete"), sentences.c.id, sentence_text())
+    .select_from(_SENTENCES_OF_DOCUMENTS)
+    .where(in_doc_ids(sentences.c.doc_id)),
+)
 _DELETE_CHILD_ROWS = tuple(
     delete(child).where(in_doc_ids(child.c.doc_id)) for child in (claims, mentions, sentences)
 )
@@ -45,14 +69,21 @@ def stored_ids(conn: Connection, doc_ids: Sequence[str]) -> set[str]:
     return stored
 
 
+def index_sentences(conn: Connection, doc_ids: Sequence[str]) -> None:
+    """Add the stored sentences of these documents to SQLite's full-text index."""
+    if is_sqlite(conn):
+        for chunk in chunks(doc_ids):
+            conn.execute(_INDEX_FTS_ROWS, {"doc_ids": list(chunk)})
+
+
 def delete_documents(conn: Connection, stored: Collection[str], *, keep_documents: bool) -> None:
     """Delete stored documents' sentences, mentions, claims and FTS rows (and themselves),
     and recount the read model's groups they touched."""
     if not stored:
         return
-    statements = [*_DELETE_CHILD_ROWS]
-    if is_sqlite(conn):
-        statements.insert(0, _DELETE_FTS_ROWS)
+    # the FTS rows first, while their sentences and words are still there
+    statements: list[Executable] = [_DELETE_FTS_ROWS] if is_sqlite(conn) else []
+    statements.extend(_DELETE_CHILD_ROWS)
     if not keep_documents:
         statements.append(_DELETE_DOCUMENTS)
     touched = read_model.forget_documents(conn, sorted(stored))
@@ -150,17 +181,6 @@ _COPY_ROWS = (
         for child in (sentences, mentions, claims)
     ),
 )
-_COPY_FTS_ROWS = insert(sentences_fts).from_select(
-    ["text", "doc_id", "idx"],
-    select(sentences.c.text, sentences.c.doc_id, sentences.c.idx).where(
-        sentences.c.doc_id == bindparam("new_id")
-    ),
-)
-
-
-def copy_statements(conn: Connection) -> tuple[Executable, ...]:
-    """The statements that clone a document, for the connection's engine."""
-    return (*_COPY_ROWS, _COPY_FTS_ROWS) if is_sqlite(conn) else _COPY_ROWS
 
 
 def clone_documents(conn: Connection, copies: Sequence[tuple[str, str, str]]) -> None:
@@ -169,6 +189,8 @@ def clone_documents(conn: Connection, copies: Sequence[tuple[str, str, str]]) ->
     The new ids must be free (the caller deletes them first); one executemany per table.
     """
     params = [{"old_id": old, "new_id": new, "new_name": name} for old, new, name in copies]
-    for statement in copy_statements(conn):
+    for statement in _COPY_ROWS:
         conn.execute(statement, params)
-    read_model.add_documents(conn, [new for _, new, _ in copies])
+    new_ids = [new for _, new, _ in copies]
+    index_sentences(conn, new_ids)
+    read_model.add_documents(conn, new_ids)
