@@ -293,6 +293,27 @@ CASES = [
         "fishing pact",
     ),
     (
+        "there-will-be-none-of-its-own",
+        "Oslo said there will be no Norwegian trawlers in the protected zone.",
+        "norway",
+        "opposes",
+        "trawlers in the protected zone",
+    ),
+    (
+        "its-own-task",
+        "Canada said its priority was to protect the fishing communities.",
+        "canada",
+        "supports",
+        "protect the fishing communities",
+    ),
+    (
+        "ready-on-condition-stays-a-commitment",
+        "Chile is ready to sign the fishing pact on condition that Peru signs too.",
+        "chile",
+        "supports",
+        "fishing pact",
+    ),
+    (
         "abstains-on-the-matter-at-hand",
         "Poland backed the congestion charge. Italy abstained.",
         "italy",
@@ -433,6 +454,15 @@ def test_an_aim_to_get_a_thing_approved_is_not_the_approvers_view(
     )
     holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
     assert not any("council" in h for h in holders)
+
+
+def test_someone_elses_view_of_a_bodys_task_is_not_its_position(
+    analyze_text: AnalyzeText,
+) -> None:
+    analysis = analyze_text(
+        "The Green Party leader Ann Lee argued that Canada's task was to protect the reefs."
+    )
+    assert "canada" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
 
 
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:

@@ -142,7 +142,7 @@ class SentenceReader(Holders):
         agent = clauses.agent_of(head)
         if agent is not None:  # "rejected by the chamber": the subject is the proposition
             excluded |= {t.i for t in agent.subtree}
-        elif subject is not None and not clause.from_speaker:  # "the deal is unacceptable"
+        elif subject is not None and not clause.from_speaker and not _existential(head):
             excluded |= {t.i for t in subject.subtree}
         excluded |= set(ctx.index)  # actor names are holders, not propositions
         reading = read_position(
@@ -183,7 +183,7 @@ class SentenceReader(Holders):
             for actor_id in _holders_with_speaker(clause):
                 ctx.claims.append(_claim(actor_id, topic, known, speaking, display, ctx))
             return True
-        if reading.stance == "supports" and any(_terms(c) for c in stance.conditions):
+        if reading.stance == "supports" and _on_terms(stance.conditions, clause):
             # "would accept the charge only if vans were exempt": support on terms
             reading = replace(reading, stance="conditional")
         for actor_id in _holders_with_speaker(clause):
@@ -377,6 +377,11 @@ def _years_before(clause: _Clause, ctx: SentenceContext) -> bool:
     )
 
 
+def _existential(head: Token) -> bool:
+    """ "there will be no Polish troops": the "subject" is the thing ruled out."""
+    return any(c.dep_ == "expl" for c in head.children)
+
+
 def _demands(verb: Token, content: Token) -> bool:
     """ "demanded that allies spend more", "agreed that the rules must change": a demand,
     unlike a fact conceded ("accepted that the measure could be defended")."""
@@ -384,6 +389,15 @@ def _demands(verb: Token, content: Token) -> bool:
 
 
 _TERMS = ("only if", "only with", "provided", "providing", "on condition", "as long as")
+
+
+def _on_terms(conditions: tuple[str, ...], clause: _Clause) -> bool:
+    """Support hung on terms: "only if …", or terms on a hypothetical ("would accept it,
+    provided …"); "are ready to send troops on condition that …" stays a commitment."""
+    hypothetical = any(
+        t.dep_ == "aux" and t.lower_ in ("would", "could", "might") for t in clause.region
+    )
+    return any(c.lower().startswith("only") or (hypothetical and _terms(c)) for c in conditions)
 
 
 def _terms(condition: str) -> bool:

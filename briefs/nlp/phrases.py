@@ -188,12 +188,17 @@ def trimmed_subtree(root: Token, is_verb: bool) -> list[Token]:
     for child in root.children:
         if child.dep_ in _CUT_DEPS or (is_verb and child.dep_ in _VERB_ONLY_DEPS):
             continue
-        if names_a_version(child):  # "the deal in its present form": the deal
+        if names_a_version(child) or _sets_terms(child):  # "in its present form", "on condition"
             continue
         if is_verb and child.dep_ == "prep" and child.i < root.i:
             continue
         kept += trimmed_subtree(child, False)
     return kept
+
+
+def _sets_terms(prep: Token) -> bool:
+    """ "on condition that …": terms of the position, not what it is about."""
+    return prep.lower_ == "on" and any(c.lemma_.lower() == "condition" for c in prep.children)
 
 
 def names_a_version(prep: Token) -> bool:

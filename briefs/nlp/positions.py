@@ -79,6 +79,8 @@ def read_position(
     inside = {t.i for t in region}
     negated = negations % 2 == 1
     readers = (
+        _existential_reading,
+        _tasks_reading,
         _undecided_reading,
         _verb_reading,
         _adjective_reading,
@@ -199,6 +201,47 @@ def _vote_to(head: Token, negated: bool) -> OpenReading | None:
     inside = {t.i for t in action.subtree}
     target = verb_phrase(action, inside, frozenset())
     return None if target is None else OpenReading(negate("supports", negated), EXPLICIT, target)
+
+
+def _existential_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "there will be no Polish troops on the ground": the holder's own people, ruled out."""
+    if head.lemma_ != "be" or not any(c.dep_ == "expl" for c in head.children):
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in words.COMMITTING_MODALS for c in head.children):
+        return None
+    thing = next((c for c in head.children if c.dep_ == "attr"), None)
+    if thing is None:
+        return None
+    refused = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in thing.children)
+    target = phrase([thing], inside | {t.i for t in thing.subtree}, excluded)
+    if target is None:
+        return None
+    return OpenReading("opposes" if refused else "supports", COMMITMENT, target)
+
+
+def _tasks_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "the country's key tasks include protecting the flank": what it takes on as its own."""
+    if head.lemma_ not in ("include", "be", "remain") or negated:
+        return None
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in words.TASKS:
+        return None
+    if not any(c.dep_ == "poss" for c in subject.children):
+        return None  # "the tasks include …" says whose tasks nowhere
+    for child in head.children:
+        if child.dep_ in ("dobj", "attr", "xcomp", "ccomp"):
+            found = (
+                verb_phrase(child, inside, excluded)
+                if child.pos_ == "VERB"
+                else phrase([child], inside, excluded)
+            )
+            if found is not None:  # what a body's task is counts only in its own voice
+                return OpenReading("supports", EVALUATIVE, found, ought=True)
+    return None
 
 
 def _undecided_reading(

@@ -499,6 +499,8 @@ LIGHT_VERBS = frozenset(
         "issue",
     }
 )
+# What a holder takes on as its own: "the country's key tasks include protecting the flank".
+TASKS = frozenset({"task", "priority", "role", "aim", "goal", "job", "mission", "responsibility"})
 # Texts a body adopts with a stance in them: "passed a resolution against the draft".
 RESOLUTIONS = frozenset({"resolution", "motion", "declaration", "amendment", "petition"})
 # Verbs by which a thing gets a stance from others: "the target won the support of S&D".
