@@ -3,9 +3,12 @@
 Speed is measured here, never in the timed test suite. Run from the project root:
 
     .venv/bin/python bench/bench.py [--sizes 100,1000,10000] [--queries 50] [--repeat 10]
+                                    [--runs 3]
                                     [--corpus PATH] [--postgres URL [--postgres-sizes N,...]]
 
-What is measured, and how (all timings with `time.perf_counter`, all stores are
+Every figure is measured --runs times (3 by default) and printed as the median of the
+runs; a ratio is the median of its run-by-run ratios (bench/figures.py). What is
+measured, and how (all timings with `time.perf_counter`, all stores are
 fresh SQLite files in a temporary folder that is deleted at the end):
 
 1. Ingest, through the real service (`build_service(load_settings(env_file=None), db)`).
@@ -45,7 +48,6 @@ fresh SQLite files in a temporary folder that is deleted at the end):
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import resource
 import shutil
@@ -55,10 +57,21 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from figures import (
+    WARMUP,
+    Build,
+    IngestRun,
+    Latency,
+    percentile,
+    print_engine_ratios,
+    print_ingest,
+    print_queries,
+)
 
 from bot.settings import Settings, load_settings
 from bot.wiring import build_service, open_store
@@ -71,10 +84,11 @@ from briefs.service import MATRIX_CLAIMS_PER_ACTOR, BriefingService, IngestRepor
 from briefs.store import Store
 from briefs.store.quotes import QuoteStore
 
+__all__ = ["percentile"]  # slack_bench.py reads it from here
+
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
 ACTORS = ("Poland", "United Kingdom", "France", "Russia", "Canada")
 TOPICS = ("troops", "security guarantees", "logistics")
-WARMUP = 3
 GROW_BATCH = 1000  # clones per call while growing a store
 CLI_RUNS = 3  # fresh `briefbot position poland` processes timed per size
 
@@ -95,6 +109,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--queries", type=_positive, default=50, help="timed queries per kind and size"
     )
     parser.add_argument("--repeat", type=int, default=10, help="corpus copies for bulk ingest")
+    parser.add_argument(
+        "--runs", type=_positive, default=3, help="runs of every figure; the median is printed"
+    )
     parser.add_argument(
         "--postgres", help="also time queries on this PostgreSQL URL (a scratch schema)"
     )
@@ -138,12 +155,6 @@ def load_average() -> str:
     return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
 
 
-def percentile(samples: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 def shared_service(
     base: BriefingService, settings: Settings, db: Path, *, workers: int = 1
 ) -> BriefingService:
@@ -161,25 +172,15 @@ def shared_service(
 # --- 1. ingest --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IngestRun:
-    label: str
-    documents: int
-    words: int
-    seconds: float
-
-    def row(self) -> str:
-        return (
-            f"  {self.label:<24}{self.documents:>6} docs {self.words:>8} words "
-            f"{self.seconds:>8.2f} s {self.words / self.seconds:>9,.0f} words/s "
-            f"{self.documents / self.seconds:>7.1f} docs/s"
-        )
-
-
 def ingest_run(label: str, service: BriefingService, folder: Path) -> IngestRun:
     report, seconds = timed(lambda: service.ingest([folder]))
     _check_ingest(label, report)
-    return IngestRun(label, len(report.ingested), report.words, seconds)
+    return IngestRun(label, len(report.ingested), report.words, (seconds,))
+
+
+def merged(runs: Sequence[IngestRun]) -> IngestRun:
+    """One figure of several runs of the same work."""
+    return replace(runs[0], runs=tuple(s for run in runs for s in run.runs))
 
 
 def _check_ingest(label: str, report: IngestReport) -> None:
@@ -215,55 +216,36 @@ def raw_spacy_run(
     batch = service.analyzer.batch_size
     _, seconds = timed(lambda: list(nlp.pipe(texts, batch_size=batch, n_process=processes)))
     words = sum(len(d.text[d.body_start :].split()) for d in documents)
-    return IngestRun(label, len(documents), words, seconds)
+    return IngestRun(label, len(documents), words, (seconds,))
 
 
 def bench_ingest(
-    settings: Settings, corpus: Path, work: Path, repeat: int
+    settings: Settings, corpus: Path, work: Path, repeat: int, runs: int
 ) -> tuple[BriefingService, float, list[IngestRun]]:
+    """Each ingest and raw spaCy figure `runs` times, in turns (ingest w=1, w=N, raw n=1,
+    n=N, then again), each ingest into a fresh store."""
     service = build_service(settings, work / "ingest.db")
     _, model_seconds = timed(lambda: service.analyzer)
-    runs = [ingest_run("ingest (model loaded)", service, corpus)]
-    if repeat > 0:
-        copies = make_copies(corpus, work / "copies", repeat)
-        for workers in sorted({1, settings.workers}):
-            bulk = shared_service(
-                service, settings, work / f"ingest-bulk-{workers}.db", workers=workers
-            )
-            runs.append(ingest_run(f"ingest x{repeat} w={workers}", bulk, copies))
+    found: dict[str, list[IngestRun]] = {}
+    copies = make_copies(corpus, work / "copies", repeat) if repeat > 0 else None
+    workers = sorted({1, settings.workers})
+    for run in range(runs):
+        first = service if run == 0 else shared_service(service, settings, work / f"i{run}.db")
+        found.setdefault("loaded", []).append(ingest_run("ingest (model loaded)", first, corpus))
+        if copies is None:
+            continue
+        for count in workers:
+            bulk = shared_service(service, settings, work / f"bulk-{count}-{run}.db", workers=count)
+            label = f"ingest x{repeat} w={count}"
+            found.setdefault(label, []).append(ingest_run(label, bulk, copies))
             bulk.store.close()
-        runs.append(raw_spacy_run(f"raw spaCy x{repeat} n=1", service, copies))
-        if settings.workers > 1:
-            label = f"raw spaCy x{repeat} n={settings.workers}"
-            runs.append(raw_spacy_run(label, service, copies, settings.workers))
-    return service, model_seconds, runs
+        for count in workers:
+            label = f"raw spaCy x{repeat} n={count}"
+            found.setdefault(label, []).append(raw_spacy_run(label, service, copies, count))
+    return service, model_seconds, [merged(figure) for figure in found.values()]
 
 
 # --- 2. queries -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Latency:
-    size: int
-    kind: str
-    first: float
-    samples: tuple[float, ...]
-    items: float  # mean evidence items per answer
-    read: float = 0.0  # mean cited claims the store returns per query (untimed, for scale)
-
-    def row(self) -> str:
-        ms = [s * 1000 for s in self.samples]
-        return (
-            f"  {self.size:>7,} {self.kind:<9}{self.first * 1000:>9.1f}"
-            f"{statistics.median(ms):>9.1f}{percentile(ms, 0.99):>9.1f}"
-            f"{statistics.mean(ms):>9.1f}{max(ms):>9.1f}{self.items:>10.1f}{self.read:>10,.0f}"
-        )
-
-
-LATENCY_HEADER = (
-    f"  {'docs':>7} {'kind':<9}{'first':>9}{'p50':>9}{'p99':>9}{'mean':>9}{'max':>9}"
-    f"{'evidence':>10}{'read':>10}"
-)
 
 
 def evidence_count(answer: Brief | StanceMatrix | QuoteList) -> int:
@@ -290,10 +272,19 @@ def measure(
         answer, seconds = timed(partial(call, i))
         samples.append(seconds)
         items += evidence_count(answer)
-    return Latency(size, kind, first, tuple(samples), items / max(1, queries))
+    return Latency(size, kind, ((first, *samples),), items / max(1, queries))
 
 
-def query_latencies(base: BriefingService, size: int, queries: int) -> list[Latency]:
+def query_latencies(base: BriefingService, size: int, queries: int, runs: int = 1) -> list[Latency]:
+    """Every kind timed `runs` times, each run on a fresh service (a cold first call)."""
+    found = [_query_run(base, size, queries) for _ in range(runs)]
+    return [
+        replace(kinds[0], runs=tuple(r for latency in kinds for r in latency.runs))
+        for kinds in zip(*found, strict=True)
+    ]
+
+
+def _query_run(base: BriefingService, size: int, queries: int) -> list[Latency]:
     service = BriefingService(
         base.store, base.catalog, base.topics, lambda: base.analyzer, clock=base.clock
     )
@@ -379,6 +370,7 @@ def bench_queries(
     corpus: Path,
     sizes: Sequence[int],
     queries: int,
+    runs: int,
     db: Path | None = None,
 ) -> tuple[list[Build], list[Latency]]:
     """Grow `service`'s store to each size and time the queries; `db` (a SQLite file)
@@ -397,31 +389,13 @@ def bench_queries(
         print(
             f"  built {size:,} documents (+{size - before:,} clones) in {seconds:.1f} s", flush=True
         )
-        latencies.extend(query_latencies(service, size, queries))
+        latencies.extend(query_latencies(service, size, queries, runs))
         if db is not None:
             build = replace(build, cli_seconds=cli_wall(db))
         builds.append(build)
         print(f"  queried {size:,} documents; peak RSS so far {peak_rss_mb():,.0f} MB", flush=True)
     service.store.close()
     return builds, latencies
-
-
-@dataclass(frozen=True)
-class Build:
-    size: int
-    clones: int
-    seconds: float
-    mb_per_1000: float | None = None  # SQLite file size per 1,000 documents
-    cli_seconds: float | None = None  # median wall of a fresh `briefbot position poland`
-
-    def row(self) -> str:
-        rate = (
-            f"{self.clones / self.seconds:,.0f} clones/s" if self.clones and self.seconds else "-"
-        )
-        size = f"{self.mb_per_1000:6.2f} MB/1,000 docs" if self.mb_per_1000 else ""
-        cli = f"CLI position {self.cli_seconds:5.2f} s" if self.cli_seconds else ""
-        built = f"{self.size:>7,} docs  +{self.clones:>6,} clones  {self.seconds:>7.1f} s"
-        return f"  {built}  {rate:>16}  {size}  {cli}"
 
 
 def sqlite_mb(service: BriefingService, db: Path) -> float:
@@ -471,36 +445,6 @@ def postgres_service(base: BriefingService, url: str) -> tuple[BriefingService, 
 # --- report -----------------------------------------------------------------------------
 
 
-def print_ingest(model_seconds: float, runs: Sequence[IngestRun], rss_mb: float) -> None:
-    print("\nIngest (fresh SQLite store, real service)")
-    print(f"  {'model load (one-off)':<24}{model_seconds:>37.2f} s")
-    for run in runs:
-        print(run.row())
-    raws = [r for r in runs if r.label.startswith("raw spaCy")]
-    bulks = [r for r in runs if r.label.startswith("ingest x")]
-    for bulk, raw in zip(bulks, raws, strict=False):
-        ratio = (bulk.words / bulk.seconds) / (raw.words / raw.seconds)
-        print(f"  {bulk.label} / {raw.label}: {ratio:.2f} (words/s, same texts)")
-    print(f"  peak RSS after ingest: {rss_mb:,.0f} MB")
-
-
-def print_queries(
-    title: str, builds: Sequence[Build], latencies: Sequence[Latency], queries: int
-) -> None:
-    print(f"\nStore builds, {title} (clone_documents, {GROW_BATCH} clones per call)")
-    for build in builds:
-        print(build.row())
-    print(
-        f"\nQuery latency in ms, {title} ({WARMUP} warm-ups, then {queries} timed calls; "
-        "first = cold first call (position: incl. actor resolver);\n"
-        "   evidence = evidence items per answer; read = cited claims the store returns "
-        "per query)"
-    )
-    print(LATENCY_HEADER)
-    for latency in latencies:
-        print(latency.row())
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     corpus: Path = args.corpus
@@ -510,25 +454,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"briefbot bench: corpus {corpus.name}/ ({len(source_ids(corpus))} files), "
         f"sizes {','.join(map(str, args.sizes))}, {args.queries} queries, "
-        f"repeat {args.repeat}; {load_average()}"
+        f"repeat {args.repeat}, {args.runs} runs of each figure; {load_average()}"
     )
     work = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
     try:
-        base, model_seconds, runs = bench_ingest(settings, corpus, work, args.repeat)
-        print_ingest(model_seconds, runs, peak_rss_mb())
+        base, model_seconds, ingests = bench_ingest(settings, corpus, work, args.repeat, args.runs)
+        print_ingest(model_seconds, ingests, peak_rss_mb(), args.runs)
         print("\nBuilding query stores", flush=True)
         db = work / "query.db"
         sqlite = shared_service(base, settings, db)
-        builds, latencies = bench_queries(base, sqlite, corpus, args.sizes, args.queries, db)
-        print_queries("SQLite", builds, latencies, args.queries)
+        builds, latencies = bench_queries(
+            base, sqlite, corpus, args.sizes, args.queries, args.runs, db
+        )
+        print_queries("SQLite", builds, latencies, args.queries, args.runs)
         if args.postgres:
             postgres, drop = postgres_service(base, args.postgres)
             try:
                 sizes = args.postgres_sizes or args.sizes
-                found = bench_queries(base, postgres, corpus, sizes, args.queries)
+                pg_builds, pg_latencies = bench_queries(
+                    base, postgres, corpus, sizes, args.queries, args.runs
+                )
             finally:
                 drop()
-            print_queries("PostgreSQL", *found, args.queries)
+            print_queries("PostgreSQL", pg_builds, pg_latencies, args.queries, args.runs)
+            print_engine_ratios(pg_latencies, latencies)
         print(f"\nPeak RSS at end: {peak_rss_mb():,.0f} MB; {load_average()}")
         base.store.close()
     finally:
