@@ -36,6 +36,7 @@ from briefs.nlp.claims import (
     SentenceContext,
     SentenceReader,
     Speaker,
+    headline_phrase,
 )
 from briefs.nlp.mentions import MentionFinder, TokenMention
 from briefs.nlp.organisations import DocumentActors
@@ -120,7 +121,7 @@ class Analyzer:
         reader = SentenceReader(self.catalog, self.topics, people)
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])
-        document_state = DocumentState()
+        document_state = DocumentState(title=headline_phrase(document.title, document.text))
         paragraphs: list[Paragraph] = []
         for paragraph, ((start, _), doc) in enumerate(zip(spans, docs, strict=True)):
             units = split_paragraph(

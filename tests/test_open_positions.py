@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
+from briefs.analyzer import Analyzer
+from briefs.documents import parse_document
 from briefs.issues import IssueBook
 from briefs.models import Analysis
 
@@ -528,3 +530,19 @@ def test_a_person_speaking_for_no_body_holds_their_own_view(analyze_text: Analyz
     )
     [claim] = [c for c in analysis.claims if c.kind == "stance"]
     assert (claim.actor_id, claim.stance) == ("martin-hale", "opposes")
+
+
+def test_voting_no_before_any_proposition_is_on_the_headline(analyzer: Analyzer) -> None:
+    """No proposition was named yet: the matter at hand is what the headline says."""
+    text = "title: Ferry fare freeze vote\npublished: 2026-01-06\n---\nUnison voted no.\n"
+    analysis = analyzer.analyze(parse_document("f.txt", text.encode()))
+    assert _claim_for(analysis, "unison") == ("opposes", "Ferry fare freeze vote")
+
+
+def test_glad_if_is_conditional(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Germany backed the fishing pact. Austria's chancellor, Karl Berg, said he would be "
+        "glad if parliament could be brought to approve it."
+    )
+    stances = {c.stance for c in analysis.claims if c.actor_id == "austria"}
+    assert stances == {"conditional"}

@@ -12,6 +12,7 @@ person too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
@@ -22,6 +23,7 @@ from briefs.nlp import clauses, lexicon
 from briefs.nlp.context import DocumentState, ParagraphState, SentenceContext, Speaker
 from briefs.nlp.holders import Holders, last_subject, referent
 from briefs.nlp.people import PeopleRegistry, Person
+from briefs.nlp.phrases import PhraseSpan
 from briefs.nlp.positions import (
     COMMITMENT,
     SHOWN,
@@ -36,7 +38,14 @@ from briefs.nlp.stance import StanceReading, read_stance
 from briefs.nlp.stance_words import DEMANDING
 from briefs.topics import Topic, TopicCatalog
 
-__all__ = ["DocumentState", "ParagraphState", "SentenceContext", "SentenceReader", "Speaker"]
+__all__ = [
+    "DocumentState",
+    "ParagraphState",
+    "SentenceContext",
+    "SentenceReader",
+    "Speaker",
+    "headline_phrase",
+]
 
 
 @dataclass(frozen=True)
@@ -153,10 +162,11 @@ class SentenceReader(Holders):
         if reading.ought and not _demanded_by_holder(clause):
             return False  # "Rutte insisted Madrid must pay": Rutte's demand, not Madrid's
         if not reading.phrase.text:  # "voted no": on the matter the document is about
-            if ctx.state.document.phrase is None:
+            named = ctx.state.document.phrase or ctx.state.document.title
+            if named is None:
                 return False
             # shown with the document's last proposition, filed under its main issue
-            reading = replace(reading, phrase=replace(ctx.state.document.phrase, anaphoric=True))
+            reading = replace(reading, phrase=replace(named, anaphoric=True))
         else:  # offsets from the paragraph's parse to the document's text
             offset = ctx.unit.offset
             phrase = reading.phrase
@@ -284,6 +294,15 @@ class SentenceReader(Holders):
         return topic
 
 
+def headline_phrase(title: str, text: str) -> PhraseSpan | None:
+    """The document's headline as its matter at hand, located in its text."""
+    start = text.find(title) if title else -1
+    keys = tuple(dict.fromkeys(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", title)))
+    if start < 0 or not keys:
+        return None
+    return PhraseSpan(title, start, start + len(title), keys, "", anaphoric=True)
+
+
 def _claim(
     actor_id: str,
     topic: Topic,
@@ -392,12 +411,16 @@ _TERMS = ("only if", "only with", "provided", "providing", "on condition", "as l
 
 
 def _on_terms(conditions: tuple[str, ...], clause: _Clause) -> bool:
-    """Support hung on terms: "only if …", or terms on a hypothetical ("would accept it,
-    provided …"); "are ready to send troops on condition that …" stays a commitment."""
+    """Support hung on terms: "only if …", or terms on a hypothetical ("would be glad if
+    …", "would accept it, provided …"); "ready to send troops on condition that …" stays a
+    commitment."""
     hypothetical = any(
         t.dep_ == "aux" and t.lower_ in ("would", "could", "might") for t in clause.region
     )
-    return any(c.lower().startswith("only") or (hypothetical and _terms(c)) for c in conditions)
+    return any(
+        c.lower().startswith("only") or (hypothetical and (_terms(c) or c.lower().startswith("if")))
+        for c in conditions
+    )
 
 
 def _terms(condition: str) -> bool:

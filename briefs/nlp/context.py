@@ -30,6 +30,8 @@ class DocumentState:
     topic_sentence: int = -1  # where it was last named
     # the last open proposition that named its subject, its offsets in the document text
     phrase: PhraseSpan | None = None
+    # the headline, for "voted no" before any proposition was named
+    title: PhraseSpan | None = None
     phrase_sentence: int = -1
     speaker: Speaker | None = None  # the last person heard
     # the person "he" or "she" most likely means: the last one heard or acting as a subject
