@@ -30,8 +30,8 @@ FLOORS = {
     "mercosur": (
         CORPORA / "mercosur" / "gold.json",
         CORPORA / "mercosur" / "articles",
-        0.50,
-        0.93,
+        0.52,
+        0.94,
         1.0,
         0.81,
     ),
@@ -49,7 +49,7 @@ FLOORS = {
         0.50,
         0.93,
         1.0,
-        0.79,
+        0.80,
     ),
 }
 
