@@ -41,7 +41,7 @@ FLOORS = {
         0.53,
         0.88,
         1.0,
-        0.62,
+        0.60,
     ),
     "climate-2040": (
         CORPORA / "climate-2040" / "gold.json",

@@ -546,3 +546,13 @@ def test_glad_if_is_conditional(analyze_text: AnalyzeText) -> None:
     )
     stances = {c.stance for c in analysis.claims if c.actor_id == "austria"}
     assert stances == {"conditional"}
+
+
+def test_a_bare_number_is_the_matter_at_hand(analyze_text: AnalyzeText) -> None:
+    """ "put between 5 and 6 percent", read as "put between 5", names no thing of its own:
+    it is filed under what the document is about rather than starting an issue."""
+    analysis = analyze_text(
+        "Lithuania will put between 5 and 6 percent of its output into defence."
+    )
+    [claim] = [c for c in analysis.claims if c.actor_id == "lithuania"]
+    assert claim.key_words == ("5",) and claim.anaphoric

@@ -161,6 +161,7 @@ def phrase(
         (len(keys) <= 1 and root.pos_ in ("NOUN", "PRON") and pointed(root))
         or is_it(root)
         or (len(tokens) == 1 and tokens[0].pos_ == "VERB")  # "readiness to help": with what?
+        or all(k.replace(".", "").replace(",", "").isdigit() for k in keys)  # "put between 5"
     )
     named = next((c for c in root.children if c.dep_ in OBJECTS), root) if verb else root
     verbal = tokens[0].pos_ in ("VERB", "AUX")
