@@ -19,6 +19,9 @@ What happens (everything on 127.0.0.1, nothing leaves the machine):
 4. Delivery: the time from the first POST until every reply's messages have reached
    the fake's response_url, and how many did. The expected number of messages per
    reply is computed afterwards through the same `answer` + `to_slack`.
+5. Steps 2-4 run --runs times (3 by default); the medians are printed against the
+   budget: ack p99 < 1 s, every message within 3 s, peak RSS <= 500 MB. The sender and
+   the fake share the app's process and event loop, so the figures are pessimistic.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -51,6 +55,10 @@ from bot.wiring import build_service
 from briefs.service import BriefingService
 
 ACK_LIMIT = 3.0
+# issue 12's budget for 100 commands on a 10,000-document store
+ACK_BUDGET = 1.0
+REPLY_BUDGET = 3.0
+RSS_BUDGET_MB = 500
 COMMAND_TEXTS = (
     "poland",
     "united kingdom",
@@ -70,6 +78,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--documents", type=int, default=10_000, help="store size to query")
     parser.add_argument("--commands", type=int, default=100, help="concurrent slash commands")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="articles folder")
+    parser.add_argument("--runs", type=int, default=3, help="bursts; medians are printed")
     return parser.parse_args(argv)
 
 
@@ -111,7 +120,15 @@ def expected_messages(service: BriefingService, texts: Sequence[str]) -> dict[st
     }
 
 
-async def run(service: BriefingService, commands: int) -> None:
+@dataclass(frozen=True)
+class Burst:
+    ack_p99: float  # seconds
+    first_all: float  # every reply's first message, after the first POST
+    every: float  # every message of every reply, after the first POST
+    complete: bool  # every command acked 200 and every message delivered
+
+
+async def run(service: BriefingService, commands: int) -> Burst:
     async with FakeSlack() as fake:
         settings = SlackSettings(
             _env_file=None,
@@ -144,6 +161,11 @@ async def run(service: BriefingService, commands: int) -> None:
         finally:
             await runner.stop()
         report(sent, texts, wanted, fake, first_all, every)
+        complete = all(s.status == 200 for s in sent) and len(fake.responses()) == sum(
+            wanted[t] for t in texts
+        )
+        ack_p99 = percentile([s.seconds for s in sent], 0.99)
+        return Burst(ack_p99, first_all, every, complete)
 
 
 def report(
@@ -174,6 +196,37 @@ def report(
     print(f"  failed response_url attempts: {len(failed)}")
 
 
+def print_budget(bursts: Sequence[Burst], rss_mb: float) -> None:
+    """The medians over the bursts against issue 12's budget (peak RSS: the high-water
+    mark of this whole process, store building included)."""
+
+    def median(values: Sequence[float]) -> float:
+        return statistics.median(values)
+
+    ack = median([b.ack_p99 for b in bursts])
+    every = median([b.every for b in bursts])
+    complete = all(b.complete for b in bursts)
+    rows = [
+        ("ack p99", f"{ack * 1000:.0f} ms", ack < ACK_BUDGET, f"< {ACK_BUDGET * 1000:.0f} ms"),
+        (
+            "every message delivered",
+            f"{every:.2f} s",
+            every <= REPLY_BUDGET,
+            f"<= {REPLY_BUDGET} s",
+        ),
+        ("peak RSS", f"{rss_mb:,.0f} MB", rss_mb <= RSS_BUDGET_MB, f"<= {RSS_BUDGET_MB} MB"),
+        (
+            "all delivered",
+            str(complete),
+            complete,
+            "",
+        ),
+    ]
+    print(f"\nMedians of {len(bursts)} bursts against the budget")
+    for name, value, ok, bound in rows:
+        print(f"  {name:<24}{value:>10}  {bound:<10} {'OK' if ok else 'OVER'}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if not args.corpus.is_dir():
@@ -187,8 +240,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         db: Path = args.db or Path(str(work)) / "slack-bench.db"
         service = prepare_store(db, args.corpus, args.documents)
-        asyncio.run(run(service, args.commands))
+        bursts = [asyncio.run(run(service, args.commands)) for _ in range(args.runs)]
         service.store.close()
+        print_budget(bursts, peak_rss_mb())
         print(f"\nPeak RSS {peak_rss_mb():,.0f} MB; {load_average()}")
     finally:
         if work is not None:

@@ -22,8 +22,12 @@ from briefs.quotes import QuotesRequest
 SEARCHES = ("said", "minister said", "government", "council vote", "nothing-matches-this")
 
 
-def answers(db: Path) -> dict[str, Any]:
-    service = build_service(load_settings(env_file=None), db)
+def answers(db: Path | str) -> dict[str, Any]:
+    """The answers of the SQLite file at `db`, or of the database at the URL `db`."""
+    settings = load_settings(env_file=None)
+    if isinstance(db, str):
+        settings = settings.model_copy(update={"database_url": db})
+    service = build_service(settings, None if isinstance(db, str) else db)
     try:
         store = service.store
         actors = service.actors()

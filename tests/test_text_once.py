@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sqlite3
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from briefs.errors import StoreError
 from briefs.store import Store
+from briefs.store.issues import metadata as issue_metadata
+from briefs.store.quotes import metadata as quote_metadata
+from briefs.store.schema import metadata
 from tests.store_answers import answers
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -98,3 +105,94 @@ def test_a_copy_that_differs_stops_the_migration_before_any_change(old_db: Path)
         Store.open_sqlite(old_db)
 
     assert _columns(old_db) == before
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+# The old layout, made from the new one by putting each copy back (sliced from the
+# documents, as the old briefbot wrote them) and the sentences' old key.
+_OLD_POSTGRES_LAYOUT = (
+    "ALTER TABLE sentences ADD COLUMN text TEXT",
+    'UPDATE sentences AS s SET text = substr(d.text, s.start + 1, s."end" - s.start) '
+    "FROM documents AS d WHERE d.id = s.doc_id",
+    "ALTER TABLE sentences ALTER COLUMN text SET NOT NULL",
+    "ALTER TABLE sentences DROP CONSTRAINT uq_sentences_doc_idx",
+    "ALTER TABLE sentences DROP COLUMN id",
+    "ALTER TABLE sentences ADD PRIMARY KEY (doc_id, idx)",
+    "CREATE INDEX ix_sentences_text_tsv ON sentences USING gin (to_tsvector('english', text))",
+    "DROP INDEX ix_documents_text_tsv",
+    "ALTER TABLE mentions ADD COLUMN text TEXT",
+    'UPDATE mentions AS m SET text = substr(d.text, m.start + 1, m."end" - m.start) '
+    "FROM documents AS d WHERE d.id = m.doc_id",
+    "CREATE INDEX ix_mentions_actor_id ON mentions (actor_id)",
+    "ALTER TABLE claims ADD COLUMN quote TEXT",
+    'UPDATE claims AS c SET quote = substr(d.text, c.start + 1, c."end" - c.start) '
+    "FROM documents AS d WHERE d.id = c.doc_id",
+    "ALTER TABLE quotes ADD COLUMN quote TEXT, ADD COLUMN sentence TEXT",
+    'UPDATE quotes AS q SET quote = substr(d.text, q.start + 1, q."end" - q.start), '
+    "sentence = substr(d.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) "
+    "FROM documents AS d WHERE d.id = q.doc_id",
+    "ALTER TABLE quotes DROP COLUMN sentence_start, DROP COLUMN sentence_end",
+)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base_url = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL")
+    if not base_url:
+        pytest.skip("BRIEFBOT_TEST_POSTGRES_URL is not set")
+    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_an_old_postgres_database_answers_as_it_did(old_db: Path, postgres_url: str) -> None:
+    answers(old_db)  # the SQLite file migrated: its rows are the new layout's
+    answers(postgres_url)  # every table created
+    source, target = sa.create_engine(f"sqlite:///{old_db}"), sa.create_engine(postgres_url)
+    try:
+        with source.connect() as read, target.begin() as write:
+            every = (metadata, quote_metadata, issue_metadata)
+            for table in [t for tables in every for t in tables.sorted_tables]:
+                rows = [dict(r._mapping) for r in read.execute(sa.select(table))]
+                if rows:
+                    write.execute(sa.insert(table), rows)
+            write.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('sentences', 'id'), max(id)) FROM sentences"
+            )
+        expected = answers(postgres_url)
+        with target.begin() as conn:
+            for statement in _OLD_POSTGRES_LAYOUT:
+                conn.exec_driver_sql(statement)
+    finally:
+        source.dispose()
+        target.dispose()
+
+    assert answers(postgres_url) == expected
+    assert answers(postgres_url)["search"]["said"]
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            found = sa.inspect(conn)
+            columns = {
+                (table, c["name"])
+                for table in ("sentences", "mentions", "claims", "quotes")
+                for c in found.get_columns(table)
+            }
+            indexes = {i["name"] for i in found.get_indexes("documents")}
+            key = found.get_pk_constraint("sentences")["constrained_columns"]
+    finally:
+        engine.dispose()
+    assert not COPIES & columns
+    assert {("sentences", "id"), ("quotes", "sentence_start")} <= columns
+    assert key == ["id"]
+    assert "ix_documents_text_tsv" in indexes
