@@ -556,3 +556,10 @@ def test_a_bare_number_is_the_matter_at_hand(analyze_text: AnalyzeText) -> None:
     )
     [claim] = [c for c in analysis.claims if c.actor_id == "lithuania"]
     assert claim.key_words == ("5",) and claim.anaphoric
+
+
+def test_a_past_necessity_is_no_demand(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Sweden said small firms had found exporting hard because they had to pay for lawyers."
+    )
+    assert [c for c in analysis.claims if c.kind == "stance"] == []

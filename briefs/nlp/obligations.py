@@ -135,6 +135,9 @@ def demanded_action(head: Token) -> Token | None:
     ):
         return head
     if head.lemma_ in ("have", "need"):  # "has to reach", "needs to cut"
+        modal = any(c.dep_ == "aux" for c in head.children)
+        if head.tag_ == "VBD" and not modal:
+            return None  # "they had to pay for lawyers": a past necessity, not a demand
         return next(
             (
                 c
