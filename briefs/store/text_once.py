@@ -7,6 +7,10 @@ document, so the migration checks that each one still equals its slice and drops
 copies only then: answers read back from the slices are the ones the copies gave. A
 copy that differs stops the migration before anything changes, and the store does not
 open, rather than answer differently.
+
+The freed pages stay in the file (SQLite reuses them for new rows); `VACUUM`, which
+cannot run inside the schema transaction and rewrites the whole file, gives them back
+to the disk when the operator chooses to.
 """
 
 from __future__ import annotations
