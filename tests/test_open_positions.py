@@ -563,3 +563,8 @@ def test_a_past_necessity_is_no_demand(analyze_text: AnalyzeText) -> None:
         "Sweden said small firms had found exporting hard because they had to pay for lawyers."
     )
     assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_a_commitment_under_if_stays_a_commitment(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Chile said it would send inspectors if the fishing pact is signed.")
+    assert _claim_for(analysis, "chile")[0] == "supports"

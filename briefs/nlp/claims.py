@@ -26,6 +26,7 @@ from briefs.nlp.people import PeopleRegistry, Person
 from briefs.nlp.phrases import PhraseSpan
 from briefs.nlp.positions import (
     COMMITMENT,
+    EVALUATIVE,
     SHOWN,
     OpenReading,
     phrasal_preposition,
@@ -193,7 +194,7 @@ class SentenceReader(Holders):
             for actor_id in _holders_with_speaker(clause):
                 ctx.claims.append(_claim(actor_id, topic, known, speaking, display, ctx))
             return True
-        if reading.stance == "supports" and _on_terms(stance.conditions, clause):
+        if reading.stance == "supports" and _on_terms(stance.conditions, clause, reading):
             # "would accept the charge only if vans were exempt": support on terms
             reading = replace(reading, stance="conditional")
         for actor_id in _holders_with_speaker(clause):
@@ -410,15 +411,17 @@ def _demands(verb: Token, content: Token) -> bool:
 _TERMS = ("only if", "only with", "provided", "providing", "on condition", "as long as")
 
 
-def _on_terms(conditions: tuple[str, ...], clause: _Clause) -> bool:
-    """Support hung on terms: "only if …", or terms on a hypothetical ("would be glad if
-    …", "would accept it, provided …"); "ready to send troops on condition that …" stays a
-    commitment."""
+def _on_terms(conditions: tuple[str, ...], clause: _Clause, reading: OpenReading) -> bool:
+    """Support hung on terms: "only if …", terms on a hypothetical ("would accept it,
+    provided …"), or a feeling under "if" ("would be glad if …"). A commitment under a
+    plain "if" stays one ("would deploy forces if a ceasefire is reached")."""
     hypothetical = any(
         t.dep_ == "aux" and t.lower_ in ("would", "could", "might") for t in clause.region
     )
+    feeling = reading.confidence == EVALUATIVE
     return any(
-        c.lower().startswith("only") or (hypothetical and (_terms(c) or c.lower().startswith("if")))
+        c.lower().startswith("only")
+        or (hypothetical and (_terms(c) or (feeling and c.lower().startswith("if"))))
         for c in conditions
     )
 

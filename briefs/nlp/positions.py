@@ -58,6 +58,7 @@ from briefs.nlp.predicates import (
 __all__ = [
     "COMMITMENT",
     "DEMAND",
+    "EVALUATIVE",
     "SHOWN",
     "OpenReading",
     "PhraseSpan",
