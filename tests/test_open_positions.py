@@ -12,7 +12,7 @@ import pytest
 
 from briefs.analyzer import Analyzer
 from briefs.documents import parse_document
-from briefs.issues import IssueBook
+from briefs.issues import IssueBook, query_words
 from briefs.models import Analysis
 
 AnalyzeText = Callable[..., Analysis]
@@ -568,3 +568,20 @@ def test_a_past_necessity_is_no_demand(analyze_text: AnalyzeText) -> None:
 def test_a_commitment_under_if_stays_a_commitment(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Chile said it would send inspectors if the fishing pact is signed.")
     assert _claim_for(analysis, "chile")[0] == "supports"
+
+
+def test_a_question_finds_the_sibling_issues_of_its_story(analyze_text: AnalyzeText) -> None:
+    """ "the 5% target" finds the issue named "5 percent target" and its story's sibling
+    sharing two words, but not an issue of another story."""
+    book = IssueBook()
+    book.assign(
+        analyze_text(
+            "Lisbon ferry pact and the 5 percent target. Portugal backed the 5 percent target, "
+            "and Spain rejected a 5 percent ferry levy."
+        )
+    )
+    book.assign(analyze_text("Rugby salary cap. The league backed a lower salary cap."))
+    assert query_words("the 5% target") == ["5", "percent", "target"]
+    labels = {issue.label for issue in book.matching("the 5% target")}
+    assert "5 percent target" in labels
+    assert not any("cap" in label for label in labels)
