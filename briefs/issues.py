@@ -324,10 +324,14 @@ def query_words(text: str) -> list[str]:
     words = []
     text = re.sub(r"(\d)\s*%", r"\1 percent", text)  # "5%" is read as "5 percent"
     for word in re.findall(r"[A-Za-z0-9%][A-Za-z0-9%'-]*", text.lower()):
-        if word in _STOP or word in ("the", "a", "an", "of", "on", "to", "for", "and", "in"):
+        if word in _QUERY_STOP or word in ("the", "a", "an", "of", "on", "to", "for", "and", "in"):
             continue
         words.append(word[:-1] if len(word) > 3 and word.endswith("s") else word)
     return words
+
+
+# Words too common to tell stories apart, yet telling in a question: "the 5% target".
+_QUERY_STOP = _STOP - {"percent", "year", "years", "week"}
 
 
 def document_terms(analysis: Analysis) -> Counter[str]:
