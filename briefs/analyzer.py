@@ -28,6 +28,7 @@ from briefs.models import (
     Document,
     Mention,
     Sentence,
+    SpeakerRef,
 )
 from briefs.nlp.attribution import Paragraph, attribute
 from briefs.nlp.claims import (
@@ -138,14 +139,15 @@ class Analyzer:
             paragraphs.append(
                 _paragraph(doc, start, units, index, person_at, tweets.get(paragraph))
             )
+        quotes = self._quotes(paragraphs, people, found)
         return Analysis(
             document=document,
             boilerplate=boilerplate,
             sentences=tuple(reading.sentences),
             actors=tuple(self._actors(people, found, reading)),
             mentions=tuple(reading.mentions),
-            claims=tuple(reading.claims),
-            quotes=self._quotes(paragraphs, people, found),
+            claims=tuple(voiced_by_quotes(reading.claims, quotes)),
+            quotes=quotes,
         )
 
     def _quotes(
@@ -242,6 +244,22 @@ def _paragraph(
 ) -> Paragraph:
     author = tweet.person.name if tweet is not None and tweet.person is not None else None
     return Paragraph(doc, start, units, ParagraphNames(index, person_at), author)
+
+
+def voiced_by_quotes(claims: Sequence[Claim], quotes: Sequence[Attribution]) -> list[Claim]:
+    """Claims the reader found no speaker for take the speaker the attribution layer heard
+    in their sentence ("… many months," he said. — a floating or carried quote)."""
+    heard: dict[int, SpeakerRef] = {}
+    for quote in quotes:
+        if quote.speaker is not None and quote.speaker.kind == "person":
+            heard.setdefault(quote.sentence_index, quote.speaker)
+    voiced = []
+    for claim in claims:
+        speaker = heard.get(claim.sentence_index) if claim.speaker is None else None
+        if speaker is not None and speaker.id != claim.actor_id:
+            claim = claim.model_copy(update={"speaker": speaker.name, "speaker_id": speaker.id})
+        voiced.append(claim)
+    return voiced
 
 
 def _tweet_speakers(

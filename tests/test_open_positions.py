@@ -585,3 +585,16 @@ def test_a_question_finds_the_sibling_issues_of_its_story(analyze_text: AnalyzeT
     labels = {issue.label for issue in book.matching("the 5% target")}
     assert "5 percent target" in labels
     assert not any("cap" in label for label in labels)
+
+
+def test_a_floating_quote_takes_its_speaker_from_the_attribution_layer(
+    analyze_text: AnalyzeText,
+) -> None:
+    """The claim reader hears no one in a quotation standing alone in its paragraph; the
+    attribution layer knows who spoke it from the sentence before."""
+    analysis = analyze_text(
+        "Anna Berg, director of Greenpeace, was blunt about the vote.\n\n"
+        '"Norway has rejected the fishing quota."'
+    )
+    [claim] = [c for c in analysis.claims if c.actor_id == "norway"]
+    assert (claim.speaker, claim.speaker_id) == ("Anna Berg", "anna-berg")
