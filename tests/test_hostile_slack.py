@@ -31,9 +31,7 @@ MAX_CONNECTIONS = 200
 
 
 @pytest.fixture(scope="module")
-def seeded(
-    tmp_path_factory: pytest.TempPathFactory, service_at: Any
-) -> BriefingService:
+def seeded(tmp_path_factory: pytest.TempPathFactory, service_at: Any) -> BriefingService:
     service: BriefingService = service_at(tmp_path_factory.mktemp("slack-hostile") / "s.db")
     service.ingest([SEEDS])
     return service
@@ -186,4 +184,3 @@ async def test_a_replayed_slash_command_is_answered_once(
     assert len(fake.responses(response_id)) == len(first)
     resent = await sender.slash("/position", "poland")  # a new command is answered as usual
     assert await fake.wait_for(lambda: fake.responses(resent.response_id))
-
