@@ -598,3 +598,11 @@ def test_a_floating_quote_takes_its_speaker_from_the_attribution_layer(
     )
     [claim] = [c for c in analysis.claims if c.actor_id == "norway"]
     assert (claim.speaker, claim.speaker_id) == ("Anna Berg", "anna-berg")
+
+
+def test_voters_named_after_the_verb(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Germany backed the climate target. Voting no were the European Conservatives and "
+        "Reformists (ECR) and the Patriots for Europe."
+    )
+    assert _claim_for(analysis, "patriots-for-europe") == ("opposes", "climate target")

@@ -191,6 +191,13 @@ class Holders:
         self, head: Token, ctx: SentenceContext, frame: Token | None
     ) -> tuple[list[str], Person | None]:
         subject = clauses.subject_of(head)
+        if (
+            subject is not None
+            and subject.dep_ == "csubj"
+            and subject.lemma_ in ("vote", "abstain")
+        ):
+            # "Voting no were the ECR and the Patriots": the voters stand after the verb
+            subject = next((c for c in head.children if c.dep_ == "attr"), subject)
         if frame is not None and subject is not None and subject.lower_ in _REFERRING:
             # "the UK and France confirmed that they would deploy": they = the frame's subject
             framed, _ = self._actors_of(clauses.subject_of(frame), ctx)

@@ -301,7 +301,13 @@ def _in_a_title(doc: Doc, end: int) -> bool:
 def _names_a_party(span: Span) -> bool:
     """A NORP that names a party: "the Social Democrats", "the Greens" as a subject."""
     root = span.root
-    return root.tag_ in ("NNPS", "NNS") and root.dep_ in ("nsubj", "nsubjpass", "pobj", "conj")
+    return root.tag_ in ("NNPS", "NNS") and root.dep_ in (
+        "nsubj",
+        "nsubjpass",
+        "pobj",
+        "conj",
+        "attr",
+    )
 
 
 def _is_messenger(ent: Span) -> bool:

@@ -176,8 +176,14 @@ def _denied_duty(head: Token) -> bool:
 
 def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
     """ "voted no", "would vote against", "abstained": a vote on the matter at hand."""
+    ballot = _inverted_ballot(head)
+    if ballot is not None:  # "Voting no were the ECR and the Patriots"
+        head = ballot
     lemma = head.lemma_.lower()
     said = {c.lower_ for c in head.children if c.dep_ in ("dobj", "advmod", "intj", "prep")}
+    said |= {p.lower_ for c in head.children if c.dep_ == "prep" for p in c.children}
+    if "favour" in said or "favor" in said:
+        said.add("for")  # "voted in favour"
     stance: Stance | None = None
     if lemma == "abstain":
         stance = "undecided"
@@ -188,6 +194,16 @@ def _vote_reading(head: Token, negated: bool) -> OpenReading | None:
     if stance is None:
         return _vote_to(head, negated)
     return OpenReading(negate(stance, negated), EXPLICIT, matter_at_hand(head))
+
+
+def _inverted_ballot(head: Token) -> Token | None:
+    """The "voting no" that is the subject of "were the ECR and the Patriots"."""
+    if head.lemma_ != "be":
+        return None
+    return next(
+        (c for c in head.children if c.dep_ == "csubj" and c.lemma_.lower() in ("vote", "abstain")),
+        None,
+    )
 
 
 def _vote_to(head: Token, negated: bool) -> OpenReading | None:
