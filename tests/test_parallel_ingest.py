@@ -69,3 +69,17 @@ def test_two_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
     first, second = _dump(one), _dump(two)
     assert first["claims"] and first["stance_picks"] and first["quotes"]
     assert first == second
+    # The search index is left out of the dump (its segments follow the write batches),
+    # but what it finds may not differ: the same sentence ids, in the same bm25 order.
+    for words in ("said", "government", "minister said"):
+        assert _search(one, words) == _search(two, words) != [], words
+
+
+def _search(db: Path, words: str) -> list[tuple[object, ...]]:
+    match = " ".join(f'"{word}"' for word in words.split())
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT rowid, bm25(sentences_fts) FROM sentences_fts WHERE sentences_fts MATCH ? "
+            "ORDER BY bm25(sentences_fts), rowid",
+            (match,),
+        ).fetchall()

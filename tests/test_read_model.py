@@ -191,3 +191,38 @@ def test_briefs_matrices_issues_and_digests_equal_the_old_path(
         ),
     )
     assert answers() == new
+
+
+def test_quotes_and_search_read_the_documents_words_after_clones_resaves_and_deletes(
+    service: BriefingService,
+) -> None:
+    """Each text is stored once: quotes are sliced from their document, and the search
+    index follows clones, re-saves and deletes (it keeps no words of its own)."""
+    store = service.store
+    _clone_everything(store, 2)
+    with store.engine.connect() as conn:
+        ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM documents ORDER BY id"))]
+    for doc_id in ids[::5]:
+        store.delete_document(doc_id)
+    store.clone_documents([(ids[1], ids[2], "replaced.txt")])
+    with store.engine.connect() as conn:
+        texts: dict[str, str] = dict(
+            conn.execute(sa.text("SELECT name, text FROM documents")).all()
+        )
+        kept = {row[0] for row in conn.execute(sa.text("SELECT id FROM documents"))}
+        sentences = {tuple(r) for r in conn.execute(sa.text("SELECT doc_id, idx FROM sentences"))}
+    quoted = 0
+    for summary in service.actors():
+        for cited in store.cited_claims(summary.actor.id, include_context=True):
+            evidence = cited.evidence
+            assert texts[evidence.document][evidence.start : evidence.end] == evidence.quote
+            quoted += 1
+    assert quoted
+    hits = store.search("said", limit=100_000)
+    assert hits and {doc for doc, _ in hits} <= kept and set(hits) <= sentences
+    assert len(hits) == len(set(hits))  # a re-saved sentence is found once
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO sentences_fts(sentences_fts) VALUES('integrity-check')"
+            )
