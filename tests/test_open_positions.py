@@ -283,7 +283,7 @@ CASES = [
     (
         "passes-a-resolution-against",
         "The Dutch parliament passed a resolution against the fishing quota.",
-        "netherlands",
+        "parliament-netherlands",
         "opposes",
         "fishing quota",
     ),
@@ -465,6 +465,13 @@ def test_someone_elses_view_of_a_bodys_task_is_not_its_position(
         "The Green Party leader Ann Lee argued that Canada's task was to protect the reefs."
     )
     assert "canada" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}
+
+
+def test_a_countrys_parliament_is_a_body_of_its_own(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("The Austrian parliament has come out against the fishing pact.")
+    assert _claim_for(analysis, "parliament-austria") == ("opposes", "fishing pact")
+    assert "austria" not in {c.actor_id for c in analysis.claims}
+    assert "Parliament (Austria)" in {a.name for a in analysis.actors}
 
 
 def test_a_description_is_no_stance(analyze_text: AnalyzeText) -> None:

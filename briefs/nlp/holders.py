@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from briefs.catalog import Catalog
+from briefs.catalog import Catalog, slugify
+from briefs.models import Actor
 from briefs.nlp import clauses, lexicon
 from briefs.nlp.context import SentenceContext, Speaker
 from briefs.nlp.organisations import reports_the_news
@@ -117,8 +118,24 @@ class Holders:
                 actors.extend(filter(None, [ctx.person_at[word.i].affiliation]))
             elif word.pos_ != "PRON" and not (word.dep_ == "appos" and (actors or person)):
                 # "the National Rally, France's far-right party": the apposition describes
-                actors.extend(_modifier_actors(word, ctx) or self._group(word, ctx))
+                found = self._legislature(word, ctx) or _modifier_actors(word, ctx)
+                actors.extend(found or self._group(word, ctx))
         return list(dict.fromkeys(actors)), person
+
+    def _legislature(self, word: Token, ctx: SentenceContext) -> list[str]:
+        """ "the Austrian parliament": a body of its own, "Parliament (Austria)", whose votes
+        are not the government's."""
+        if word.lemma_.lower() not in lexicon.LEGISLATURES:
+            return []
+        for country_id in _modifier_actors(word, ctx):
+            country = self.catalog.get(country_id)
+            if country is None or country.kind != "country":
+                continue
+            name = f"{word.lemma_.capitalize()} ({country.name})"
+            actor = Actor(id=slugify(name), name=name, kind="organisation")
+            self.people.groups.setdefault(actor.id, actor)
+            return [actor.id]
+        return []
 
     def _pronoun(self, word: Token, ctx: SentenceContext) -> list[str] | None:
         """What a pronoun subject stands for; None when the word is no such pronoun."""

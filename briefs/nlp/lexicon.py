@@ -321,3 +321,6 @@ OWN_PEOPLE_NOT_STATE = frozenset(
 
 # Frames that charge someone with a wish or deed: "Moscow accuses Poland of wanting …".
 ACCUSING = frozenset({"accuse", "blame", "charge"})
+
+# A country's legislature, a body of its own: "the Austrian parliament voted against it".
+LEGISLATURES = frozenset({"parliament", "senate", "congress", "legislature", "assembly"})
