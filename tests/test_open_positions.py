@@ -613,3 +613,14 @@ def test_voters_named_after_the_verb(analyze_text: AnalyzeText) -> None:
         "Reformists (ECR) and the Patriots for Europe."
     )
     assert _claim_for(analysis, "patriots-for-europe") == ("opposes", "climate target")
+
+
+def test_the_chamber_is_the_house_named_before(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "The Dutch House of Representatives debated the fishing pact on Monday. Last week "
+        "the chamber came out against the pact in a vote."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert holders == {"house-of-representatives-netherlands"}
+    names = {a.name for a in analysis.actors}
+    assert "House of Representatives (Netherlands)" in names

@@ -134,10 +134,11 @@ class DocumentActors:
         return found
 
     def _last_named_as(self, noun: str) -> Actor | None:
+        names = _NAMED_AS.get(noun, frozenset({noun}))
         for actor_id in reversed(self.recent):
             actor = self.actors[actor_id]
             words = {w.lower() for w in actor.name.split()}
-            if noun in words or _DESCRIPTIONS[noun] == actor.kind:
+            if words & names or _DESCRIPTIONS[noun] == actor.kind:
                 return actor
         return None
 
@@ -169,14 +170,21 @@ class DocumentActors:
         name = " ".join(span.text.split())
         kind = infer_kind(span)
         aliases: tuple[str, ...] = ()
-        if kind == "party":
-            country = self._country_of(span)
+        if kind == "party" or span.root.lemma_.lower() in _LEGISLATIVE:
+            country = self._country_of(span)  # "the Dutch House of Representatives"
             if country is not None:
+                first = self.catalog.lookup(span[0].text) if len(span) > 2 else None
+                if first is not None and self._is_country(first.actor_id, country):
+                    name = " ".join(span[1:].text.split())  # the country is said once
                 aliases = (name,)
                 name = f"{name} ({country})"
         actor_id = slugify(name)
         known = self.actors.get(actor_id)
         return known or Actor(id=actor_id, name=name, kind=kind, aliases=aliases)
+
+    def _is_country(self, actor_id: str, name: str) -> bool:
+        actor = self.catalog.get(actor_id)
+        return actor is not None and actor.name == name
 
     def _named_before(self, span: Span) -> Actor | None:
         """ "the Patriots" after "Patriots for Europe": the shorter form of a name met before."""
@@ -273,7 +281,14 @@ _DESCRIPTIONS: dict[str, str | None] = {
     "society": None,
     "authority": None,
     "agency": None,
+    "chamber": None,
+    "house": None,
+    "parliament": None,
+    "assembly": None,
 }
+# A chamber is named in many ways: "the chamber" after "the House of Representatives".
+_LEGISLATIVE = frozenset({"house", "chamber", "parliament", "senate", "assembly", "congress"})
+_NAMED_AS = {noun: _LEGISLATIVE for noun in ("chamber", "house", "parliament", "assembly")}
 
 
 def _holds_a_place(
