@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from store_answers import answers
 
 from briefs.errors import StoreError
 from briefs.store import Store
 from briefs.store.quotes import metadata as quote_metadata
 from briefs.store.schema import metadata
-from tests.store_answers import answers
 
 DATA = Path(__file__).resolve().parent / "data"
 # (table, column) holding words before the change; none of them may be left after it
