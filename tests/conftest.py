@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from emulators.discord import FakeDiscord
@@ -102,3 +105,23 @@ async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     async with FakeDiscord() as fake:
         yield fake
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A scratch schema on the PostgreSQL at BRIEFBOT_TEST_POSTGRES_URL, dropped afterwards;
+    the test is skipped when that is not set."""
+    base_url = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL")
+    if not base_url:
+        pytest.skip("BRIEFBOT_TEST_POSTGRES_URL is not set")
+    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -9,8 +9,6 @@ after ingest, after re-saves and deletes, and after an old database is migrated.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,27 +26,8 @@ from briefs.store.schema import READ_MODEL_TABLES
 
 DATA = Path(__file__).resolve().parent / "data" / "mixed_news"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-POSTGRES_URL_VARIABLE = "BRIEFBOT_TEST_POSTGRES_URL"
 NOW = dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC)
 COPIES = 6  # clones of each document: groups of more than BRIEF_PICKS claims
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base_url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if not base_url:
-        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set")
-    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -8,9 +8,7 @@ dropped afterwards, so runs never see each other's rows.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +38,6 @@ from briefs.store.cited import trusted as _trusted
 from briefs.store.repository import fts5_query
 from briefs.store.schema import metadata
 
-POSTGRES_URL_VARIABLE = "BRIEFBOT_TEST_POSTGRES_URL"
 
 POLAND = Actor(id="poland", name="Poland", kind="country", aliases=("Polska",))
 EU = Actor(id="european-union", name="European Union", kind="organisation", aliases=("EU",))
@@ -71,24 +68,6 @@ def sqlite_backend(tmp_path: Path) -> Iterator[Backend]:
     store = Store.open_sqlite(path)
     yield Backend(store, f"sqlite:///{path}")
     store.close()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base_url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if not base_url:
-        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set")
-    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

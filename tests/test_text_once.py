@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,24 +131,6 @@ _OLD_POSTGRES_LAYOUT = (
     "FROM documents AS d WHERE d.id = q.doc_id",
     "ALTER TABLE quotes DROP COLUMN sentence_start, DROP COLUMN sentence_end",
 )
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base_url = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL")
-    if not base_url:
-        pytest.skip("BRIEFBOT_TEST_POSTGRES_URL is not set")
-    schema = f"briefbot_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.postgres
