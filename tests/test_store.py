@@ -38,7 +38,6 @@ from briefs.store.cited import trusted as _trusted
 from briefs.store.repository import fts5_query
 from briefs.store.schema import metadata
 
-
 POLAND = Actor(id="poland", name="Poland", kind="country", aliases=("Polska",))
 EU = Actor(id="european-union", name="European Union", kind="organisation", aliases=("EU",))
 COSTA = Actor(
