@@ -168,14 +168,9 @@ class SentenceReader(Holders):
                 return False
             # shown with the document's last proposition, filed under its main issue
             reading = replace(reading, phrase=replace(named, anaphoric=True))
-        else:  # offsets from the paragraph's parse to the document's text
-            offset = ctx.unit.offset
-            phrase = reading.phrase
-            reading = replace(
-                reading,
-                phrase=replace(phrase, start=offset + phrase.start, end=offset + phrase.end),
-            )
-            if phrase.keys:
+        else:
+            reading = _in_document(reading, ctx)
+            if reading.phrase.keys:
                 ctx.state.document.phrase = reading.phrase
                 ctx.state.document.phrase_sentence = ctx.unit.sentence.index
         stance = read_stance(
@@ -232,11 +227,7 @@ class SentenceReader(Holders):
         actors, person = self._actors_of(agent, ctx)
         if not actors or reading is None or not reading.phrase.text:
             return
-        offset = ctx.unit.offset
-        phrase = replace(
-            reading.phrase, start=offset + reading.phrase.start, end=offset + reading.phrase.end
-        )
-        reading = replace(reading, phrase=phrase)
+        reading = _in_document(reading, ctx)
         clause = _Clause(verb, actors, person, False, list(verb.subtree), "", ctx.speaker)
         for actor_id in dict.fromkeys([*actors, *([person.id] if person else [])]):
             ctx.claims.append(_open_claim(actor_id, reading, (), clause, ctx))
@@ -302,6 +293,13 @@ def headline_phrase(title: str, text: str) -> PhraseSpan | None:
     if start < 0 or not keys:
         return None
     return PhraseSpan(title, start, start + len(title), keys, "", anaphoric=True)
+
+
+def _in_document(reading: OpenReading, ctx: SentenceContext) -> OpenReading:
+    """The reading with its phrase's offsets moved from the paragraph's parse to the document."""
+    offset, phrase = ctx.unit.offset, reading.phrase
+    moved = replace(phrase, start=offset + phrase.start, end=offset + phrase.end)
+    return replace(reading, phrase=moved)
 
 
 def _claim(

@@ -15,6 +15,7 @@ from spacy.tokens import Token
 from briefs.nlp import lexicon
 from briefs.nlp.mentions import TokenMention
 from briefs.nlp.people import ACTOR_KINDS
+from briefs.nlp.stance_words import STANCE_NOUNS, WINNING_VERBS
 from briefs.topics import Topic
 
 # Nouns for a set of countries: "26 of Kyiv's partners", "those countries", "the group".
@@ -425,8 +426,6 @@ def _wanted_done(participle: Token) -> bool:
 
 def won_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
     """ "won the support of the Socialists and the Greens": the verb and who gave it."""
-    from briefs.nlp.stance_words import STANCE_NOUNS, WINNING_VERBS
-
     for verb in span:
         if verb.lemma_.lower() not in WINNING_VERBS:
             continue
