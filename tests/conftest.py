@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from emulators.discord import FakeDiscord
+from emulators.slack import BOT_TOKEN, SIGNING_SECRET
+from pydantic import SecretStr
 from spacy.language import Language
 
-from bot.settings import load_settings
+from bot.settings import SlackSettings, load_settings
 from bot.wiring import build_service
 from briefs.analyzer import Analyzer, load_model
 from briefs.catalog import Catalog
@@ -125,3 +127,21 @@ def postgres_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def slack_settings() -> Callable[[str], SlackSettings]:
+    """`slack_settings(api_url)`: the Slack surface on loopback, over the emulator at api_url."""
+
+    def settings(api_url: str) -> SlackSettings:
+        return SlackSettings(
+            _env_file=None,
+            bot_token=SecretStr(BOT_TOKEN),
+            signing_secret=SecretStr(SIGNING_SECRET),
+            app_token=None,
+            api_url=api_url,
+            http_host="127.0.0.1",
+            http_port=0,
+        )
+
+    return settings

@@ -15,14 +15,11 @@ from typing import Any
 import pytest
 from emulators.discord import FakeDiscord, message_problems
 from emulators.slack import (
-    BOT_TOKEN,
     DM_CHANNEL_ID,
-    SIGNING_SECRET,
     FakeSlack,
     SlackSender,
     im_message,
 )
-from pydantic import SecretStr
 
 from adapters.commands import QuotesCommand, parse_command
 from adapters.discord import DiscordRunner
@@ -80,16 +77,10 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def sender(seeded: BriefingService, slack: FakeSlack) -> AsyncIterator[SlackSender]:
-    settings = SlackSettings(
-        _env_file=None,
-        bot_token=SecretStr(BOT_TOKEN),
-        signing_secret=SecretStr(SIGNING_SECRET),
-        app_token=None,
-        api_url=slack.api_url,
-        http_host="127.0.0.1",
-        http_port=0,
-    )
+async def sender(
+    seeded: BriefingService, slack: FakeSlack, slack_settings: Callable[[str], SlackSettings]
+) -> AsyncIterator[SlackSender]:
+    settings = slack_settings(slack.api_url)
     served = SlackRunner(build_slack_app(seeded, settings), settings)
     await served.start()
     assert served.url is not None

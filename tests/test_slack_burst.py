@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulators.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackSender
-from pydantic import SecretStr
+from emulators.slack import FakeSlack, SlackSender
 
 from adapters import replies
 from adapters.commands import parse_command
@@ -71,17 +70,11 @@ class Overlap:
 
 
 @pytest.fixture
-async def sender(seeded: BriefingService) -> AsyncIterator[tuple[SlackSender, FakeSlack]]:
+async def sender(
+    seeded: BriefingService, slack_settings: Callable[[str], SlackSettings]
+) -> AsyncIterator[tuple[SlackSender, FakeSlack]]:
     async with FakeSlack() as fake:
-        settings = SlackSettings(
-            _env_file=None,
-            bot_token=SecretStr(BOT_TOKEN),
-            signing_secret=SecretStr(SIGNING_SECRET),
-            app_token=None,
-            api_url=fake.api_url,
-            http_host="127.0.0.1",
-            http_port=0,
-        )
+        settings = slack_settings(fake.api_url)
         runner = SlackRunner(build_slack_app(seeded, settings), settings)
         await runner.start()
         assert runner.url is not None
