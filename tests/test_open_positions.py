@@ -322,6 +322,20 @@ CASES = [
         "undecided",
         "congestion charge",
     ),
+    (
+        "ready-to-consider-is-conditional",
+        "Norway is prepared to consider joining the fishing pact with Chile.",
+        "norway",
+        "conditional",
+        "join the fishing pact with Chile",
+    ),
+    (
+        "a-place-named-inside-the-proposition-stays",
+        "Ireland is ready to open its ports to Canadian trawlers.",
+        "ireland",
+        "supports",
+        "open its ports to Canadian trawlers",
+    ),
 ]
 
 

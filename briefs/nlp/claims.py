@@ -154,7 +154,7 @@ class SentenceReader(Holders):
             excluded |= {t.i for t in agent.subtree}
         elif subject is not None and not clause.from_speaker and not _existential(head):
             excluded |= {t.i for t in subject.subtree}
-        excluded |= set(ctx.index)  # actor names are holders, not propositions
+        excluded |= _actors_named_as_matter(ctx, set(_holders_with_speaker(clause)))
         reading = read_position(
             head, region, clauses.negation_count(head), excluded=frozenset(excluded)
         )
@@ -393,6 +393,23 @@ def _years_before(clause: _Clause, ctx: SentenceContext) -> bool:
         and token.head.head in chain
         for token in clause.region
     )
+
+
+def _actors_named_as_matter(ctx: SentenceContext, holders: set[str]) -> set[int]:
+    """Actor names kept out of the proposition: the holders themselves, and names that
+    would be the whole matter ("criticised Hungary"). Another actor's name inside a
+    phrase stays: "send troops to Ukraine"."""
+    named = set(ctx.index)
+    kept: set[int] = set()
+    for i in named:
+        if ctx.index[i].actor_id in holders:
+            continue
+        top = ctx.unit.doc[i]
+        while top.head.i in named and top.head.i != top.i:
+            top = top.head
+        if top.dep_ in ("pobj", "compound", "amod", "poss", "nmod") and top.head.i not in named:
+            kept.add(i)
+    return named - kept
 
 
 def _existential(head: Token) -> bool:

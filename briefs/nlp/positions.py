@@ -298,15 +298,15 @@ def _adjective_reading(
         if stance is None:
             continue
         target = complement(child, inside, excluded)
-        if target is None:
-            if lemma in words.FEELINGS:  # "were delighted": with the matter at hand
-                return OpenReading(negate(stance, negated), EVALUATIVE, matter_at_hand(head))
-            continue
         inner = next((c for c in child.children if c.dep_ == "xcomp"), None)
         inner_stance = complement_stance(inner) if inner is not None else None
         if inner is not None and inner_stance is not None:  # "ready to reject it" opposes it
             stance = compose(stance, inner_stance)
             target = complement(inner, inside, excluded) or target
+        if target is None:
+            if lemma in words.FEELINGS:  # "were delighted": with the matter at hand
+                return OpenReading(negate(stance, negated), EVALUATIVE, matter_at_hand(head))
+            continue
         return OpenReading(negate(stance, negated), EXPLICIT, target)
     return None
 
