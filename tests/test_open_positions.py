@@ -336,6 +336,21 @@ CASES = [
         "supports",
         "open its ports to Canadian trawlers",
     ),
+    (
+        "label-after-a-noun-phrase",
+        "Unison called the council's plan for longer shifts fundamentally unfair.",
+        "unison",
+        "opposes",
+        "council's plan for longer shifts",
+    ),
+    (
+        "a-signal-beside-another-clause",
+        "Norway backed the cod quota. Denmark has signalled a no vote,"
+        " and doubts have also been raised by Sweden.",
+        "denmark",
+        "opposes",
+        "cod quota",
+    ),
 ]
 
 

@@ -87,8 +87,8 @@ class SentenceReader(Holders):
         contents += [
             f
             for f in frames
-            if not any(c in f.subtree for c in said)
-            and not any(g is not f and g in f.subtree for g in frames)
+            if not any(_frames(f, c) for c in said)
+            and not any(g.i != f.i and _frames(f, g) for g in frames)
         ]
         # "warned against quotas, arguing that …": a frame with a stance of its own
         contents += [f for f in frames if f not in contents and phrasal_preposition(f)]
@@ -393,6 +393,17 @@ def _years_before(clause: _Clause, ctx: SentenceContext) -> bool:
         and token.head.head in chain
         for token in clause.region
     )
+
+
+def _frames(frame: Token, clause: Token) -> bool:
+    """Whether a reporting verb frames a clause: "said [it would vote no]", but not
+    "signalled a no vote, and [concerns were raised]", a clause joined beside it."""
+    token = clause
+    while token.head.i != token.i:
+        if token.head.i == frame.i:
+            return token.dep_ != "conj"
+        token = token.head
+    return False
 
 
 def _actors_named_as_matter(ctx: SentenceContext, holders: set[str]) -> set[int]:

@@ -360,6 +360,13 @@ def _labels(head: Token, thing: Token) -> Iterable[Token]:
             yield from (c for c in child.children if c.dep_ in ("pobj", "amod", "acomp"))
     for owner in (thing, *(c for c in thing.children if c.dep_ == "prep" and c.lower_ == "as")):
         yield from (c for c in owner.children if c.dep_ in ("amod", "pobj") and c.i > thing.i)
+    # "called the proposal for more flexibility fundamentally good": English puts no
+    # adjective after its noun, so one there is the label, whatever the parser hung it on
+    yield from (
+        t
+        for t in thing.subtree
+        if t.dep_ == "amod" and t.pos_ == "ADJ" and t.i > t.head.i and t.head.i != thing.i
+    )
 
 
 def _resolution(noun: Token, inside: set[int], excluded: frozenset[int]) -> OpenReading | None:
