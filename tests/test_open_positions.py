@@ -466,6 +466,25 @@ def test_a_thing_wins_the_support_of_those_who_give_it(analyze_text: AnalyzeText
     assert _claim_for(analysis, "riverton-cycling-alliance") == ("supports", "tram extension")
 
 
+def test_the_givers_of_support_are_the_whole_list(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "The tram extension won the support of the Riverton Cyclists (RC), the liberal"
+        " Harbour Traders group, the far-left group and the Greens."
+    )
+    assert _claim_for(analysis, "harbour-traders") == ("supports", "tram extension")
+
+
+def test_the_words_an_acronym_spells_are_one_body(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "The Nurses and Midwives (N&M) backed the new roster. The N&M said it was ready"
+        " to sign the deal."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert holders == {"nurses-and-midwives"}
+    body = next(a for a in analysis.actors if a.id == "nurses-and-midwives")
+    assert "N&M" in body.aliases
+
+
 def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Greenpeace accused the Fishing Board of hiding the catch figures.")
     assert _claim_for(analysis, "greenpeace") == ("opposes", "hide the catch figures")

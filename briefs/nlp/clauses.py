@@ -434,7 +434,13 @@ def won_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:
                 continue
             for prep in (*noun.children, *verb.children):
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
-                    yield from ((verb, p) for p in prep.children if p.dep_ == "pobj")
+                    for giver in (p for p in prep.children if p.dep_ == "pobj"):
+                        yield verb, giver
+                        # "of the Riverton Cyclists, the Harbour Traders group and …"
+                        yield from ((verb, c) for c in giver.children if c.dep_ == "appos")
+            # "won the support of A, the B group and C": a verb has one object, so a second
+            # one after "support" is the list of givers going on, cut off by the parser
+            yield from ((verb, c) for c in verb.children if c.dep_ == "dobj" and c.i > noun.i + 2)
 
 
 def nominal_stances(span: Iterable[Token]) -> Iterator[tuple[Token, Token]]:

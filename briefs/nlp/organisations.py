@@ -98,7 +98,8 @@ class DocumentActors:
     def find(self, doc: Doc, taken: Mapping[int, TokenMention]) -> list[FoundActor]:
         """Organisations and groups of a paragraph outside the `taken` tokens (catalog
         mentions), except a body whose name holds a place: "Reform UK"."""
-        found = [f for f in (self._organisation(e) for e in doc.ents) if f is not None]
+        found = self._spelled_out(doc)
+        found += [f for f in (self._organisation(e) for e in doc.ents) if f is not None]
         found += self._groups(doc)
         found += self._acronyms(doc)
         kept: list[FoundActor] = []
@@ -161,6 +162,8 @@ class DocumentActors:
             return None
         if all(t.lemma_.lower() in lexicon.SPEAKER_NOUNS for t in span):
             return None  # "MEP", "Commissioner": an office, not a body
+        if text in self.aliases and self.aliases[text] in self.actors:
+            return FoundActor(start, end, self.actors[self.aliases[text]])  # "S&D" after its name
         actor = self._named_before(span) or self._actor(span)
         self.actors.setdefault(actor.id, actor)  # known to the names after it
         self._learn_acronym(span, actor.id)
@@ -212,8 +215,35 @@ class DocumentActors:
         doc = span.doc
         if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
             acronym = doc[span.end + 1].text
-            if _ACRONYM.match(acronym):
+            if _ACRONYM.match(acronym) and acronym not in self.aliases:  # one it spells came first
                 self.aliases[acronym] = actor_id
+                self._with_alias(self.actors[actor_id], acronym)
+
+    def _with_alias(self, actor: Actor, alias: str) -> Actor:
+        """The actor, known by one more name: a query for "ECR" finds its full name."""
+        known = self.actors.get(actor.id, actor)
+        if alias not in known.aliases:
+            known = known.model_copy(update={"aliases": (*known.aliases, alias)})
+        self.actors[actor.id] = known
+        return known
+
+    def _spelled_out(self, doc: Doc) -> list[FoundActor]:
+        """ "Socialists and Democrats (S&D)": the words the acronym spells are one name,
+        however the parser split them."""
+        found = []
+        for token in doc[2:-1]:
+            if token.nbor(-1).text != "(" or token.nbor(1).text != ")":
+                continue
+            if not _ACRONYM.match(token.text):
+                continue
+            start = _spelled_start(doc, token.i - 1, token.text)
+            if start is None or self.catalog.lookup(doc[start : token.i - 1].text) is not None:
+                continue
+            span = doc[start : token.i - 1]
+            actor = self._with_alias(self._named_before(span) or self._actor(span), token.text)
+            self.aliases[token.text] = actor.id
+            found.append(FoundActor(start, token.i - 1, actor))
+        return found
 
     def _acronyms(self, doc: Doc) -> list[FoundActor]:
         found = []
@@ -241,6 +271,27 @@ class DocumentActors:
             actor = Actor(id=slugify(name), name=name, kind="group")
             found.append(FoundActor(modifier.i, token.i + 1, actor))
         return found
+
+
+_SPELLED_JOINERS = frozenset({"and", "&", "of", "for", "the", "-"})
+
+
+def _spelled_start(doc: Doc, paren: int, acronym: str) -> int | None:
+    """Where the words before "(" start whose capitals spell the acronym ("S&D", "ECR")."""
+    letters = [c.upper() for c in acronym if c.isalpha()]
+    if len(letters) < 2 or not acronym[:1].isupper():
+        return None
+    i = paren - 1
+    while i >= 0 and letters:
+        word = doc[i]
+        if word.lower_ in _SPELLED_JOINERS and i < paren - 1:
+            i -= 1
+            continue
+        if not word.text[:1].isupper() or word.text[0] != letters[-1]:
+            return None
+        letters.pop()
+        i -= 1
+    return i + 1 if not letters and doc[i + 1].lower_ not in _SPELLED_JOINERS else None
 
 
 def infer_kind(span: Span) -> ActorKind:

@@ -220,6 +220,8 @@ def _premodifiers(
     start = min(head.left_edge.i, mention.start)
     words: list[str] = []
     affiliation = None
+    if doc[start].lower_ in ("a", "an"):
+        return None, None  # "a number Trump had demanded": a thing, not an office
     for token in doc[start : mention.start]:
         found = index.get(token.i)
         if found is not None and found.kind in ACTOR_KINDS:

@@ -105,7 +105,12 @@ def phrasal_preposition(verb: Token) -> Token | None:
     """The preposition of "asked the council for money": its object is what is asked for."""
     lemma = verb.lemma_.lower()
     for child in verb.children:
-        if child.dep_ == "prep" and (lemma, child.lower_) in words.PHRASAL_STANCES:
+        # "Against that background, he warned …": a preposition before the verb sets a scene
+        if (
+            child.dep_ == "prep"
+            and child.i > verb.i
+            and (lemma, child.lower_) in words.PHRASAL_STANCES
+        ):
             return child
     return None
 
