@@ -384,8 +384,14 @@ def _text_variants(form: str) -> set[str]:
 
 
 def _query_keys(form: str) -> set[str]:
+    """Keys to try, longest first. "Centre Party (Sweden)" finds "Centre Party" when the
+    text never said whose it is (longer keys win, so the qualified name comes first)."""
     slug = slugify(form)
-    return {slug, slug.removeprefix("the-")} - {""}
+    keys = {slug, slug.removeprefix("the-")}
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", form)
+    if bare != form:
+        keys |= _query_keys(bare)
+    return keys - {""}
 
 
 def _winner(claims: Mapping[str, _Claim]) -> str | None:

@@ -485,6 +485,21 @@ def test_the_words_an_acronym_spells_are_one_body(analyze_text: AnalyzeText) -> 
     assert "N&M" in body.aliases
 
 
+def test_an_office_after_a_body_names_the_body(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Jo Marsh, a Harbour Party councillor, called the ferry levy unfair. "
+        "The Riverside Union leader said she would welcome a vote on the bus lanes."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert {"harbour-party", "riverside-union"} <= holders
+
+
+def test_a_name_word_before_a_place_makes_a_body(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Hockey Canada said it would back the new code of conduct.")
+    assert _claim_for(analysis, "hockey-canada") == ("supports", "new code of conduct")
+    assert "canada" not in {c.actor_id for c in analysis.claims}
+
+
 def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Greenpeace accused the Fishing Board of hiding the catch figures.")
     assert _claim_for(analysis, "greenpeace") == ("opposes", "hide the catch figures")

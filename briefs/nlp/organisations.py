@@ -98,7 +98,7 @@ class DocumentActors:
     def find(self, doc: Doc, taken: Mapping[int, TokenMention]) -> list[FoundActor]:
         """Organisations and groups of a paragraph outside the `taken` tokens (catalog
         mentions), except a body whose name holds a place: "Reform UK"."""
-        found = self._spelled_out(doc)
+        found = self._spelled_out(doc) + self._place_named(doc, taken)
         found += [f for f in (self._organisation(e) for e in doc.ents) if f is not None]
         found += self._groups(doc)
         found += self._acronyms(doc)
@@ -245,6 +245,24 @@ class DocumentActors:
             found.append(FoundActor(start, token.i - 1, actor))
         return found
 
+    def _place_named(self, doc: Doc, taken: Mapping[int, TokenMention]) -> list[FoundActor]:
+        """ "Reform UK", "Hockey Canada": a name word before a place makes a body, which
+        the parser may not see as one (it tags the place alone)."""
+        found = []
+        for mention in {id(m): m for m in taken.values()}.values():
+            start = mention.start
+            while start > 0 and _names_with_a_place(doc[start - 1], doc[mention.end - 1], taken):
+                start -= 1
+            if start == mention.start or mention.kind in ("person", "surname"):
+                continue
+            span = doc[start : mention.end]
+            if self.catalog.lookup(span.text) is not None:
+                continue
+            actor = self._named_before(span) or self._actor(span)
+            self.actors.setdefault(actor.id, actor)
+            found.append(FoundActor(start, mention.end, actor))
+        return found
+
     def _acronyms(self, doc: Doc) -> list[FoundActor]:
         found = []
         for token in doc:
@@ -359,9 +377,28 @@ def _holds_a_place(
     return any(t.text[:1].isupper() and not t.is_stop for t in own)
 
 
+def _names_with_a_place(word: Token, place: Token, taken: Mapping[int, TokenMention]) -> bool:
+    """A capitalised name word hung on the place: "Reform" in "Reform UK"."""
+    return (
+        word.pos_ == "PROPN"
+        and word.dep_ == "compound"
+        and word.head.i == place.i
+        and word.text[:1].isupper()
+        and word.i not in taken
+        and word.ent_type_ in ("", "ORG")
+        and not word.is_stop
+        and word.lemma_.lower() not in lexicon.SPEAKER_NOUNS
+    )
+
+
 def _in_a_title(doc: Doc, end: int) -> bool:
-    """ "Defense Minister Jan Kowalski": a word of an office, not a body."""
-    return end < len(doc) and doc[end].lemma_.lower() in lexicon.SPEAKER_NOUNS
+    """ "Defense Minister Jan Kowalski": a word of an office before a name, not a body;
+    "a Centre Party MEP" and "the NEOS leader" name the body the office is in."""
+    if end >= len(doc) or doc[end].lemma_.lower() not in lexicon.SPEAKER_NOUNS:
+        return False
+    named = end + 1 < len(doc) and doc[end + 1].ent_type_ == "PERSON"
+    body = any(t.lower_ in _PARTY_WORDS or t.lower_ in _DESCRIPTIONS for t in doc[:end][-4:])
+    return named and not body
 
 
 def _names_a_party(span: Span) -> bool:
