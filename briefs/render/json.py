@@ -28,7 +28,7 @@ from briefs.models import (
     StanceChange,
     StanceMatrix,
 )
-from briefs.render import date_text
+from briefs.render.wording import date_text
 
 JsonObject = dict[str, Any]
 

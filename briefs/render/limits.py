@@ -30,3 +30,14 @@ DISCORD_EMBEDS_PER_MESSAGE_MAX = 10  # discord.py Messageable.send: embeds "a ma
 # --- ours --------------------------------------------------------------------------
 
 MAX_MESSAGES_PER_REPLY = 3  # ours: past this a reply ends "+N more" rather than flood a channel
+
+# --- ours: our own text inside a chat message ------------------------------------------
+
+OWN_TEXT_MAX = 800  # a point's statement or a change's subject: well under a section's 3000
+SUBJECT_MAX = OWN_TEXT_MAX // 4  # a point's subject in its Slack heading line
+LIST_MAX = 1000  # a point's conditions, speakers or outlets, joined, before "+N more"
+TOPIC_MAX = 200  # the topic asked for, above a brief's summary
+ACTOR_NAME_MAX = 100  # the actor leading a digest's new position
+# A digest's title names its actors, so a digest of many is clipped; continuation
+# lines repeat it, and each must stay a short line.
+DIGEST_TITLE_MAX = 300

@@ -1,4 +1,4 @@
-"""Markdown: the same content as the text renderer, with headings, lists and blockquotes.
+"""Markdown: the views of `view` with headings, lists and blockquotes.
 
 Every piece of data (article text above all: quotes, titles, outlets, speakers)
 goes through `escape` so that nothing in an article can add formatting, links
@@ -8,28 +8,13 @@ or mentions to our output.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from briefs.brief import point_subject
-from briefs.models import (
-    Brief,
-    Digest,
-    DigestPoint,
-    Evidence,
-    Point,
-    SourceRef,
-    StanceChange,
-    StanceMatrix,
-)
-from briefs.render import (
-    UNKNOWN_DATE,
-    attribution_parts,
-    date_text,
-    one_line,
-    reported_by,
-    seen_text,
-    source_parts,
-)
-from briefs.render.text import change_subject, digest_title, no_change_line
+from briefs.models import Brief, Digest, IssueSummary, StanceMatrix
+from briefs.quotes import QuoteList
+from briefs.render import lists
+from briefs.render import view as v
+from briefs.render import wording as w
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 # At the start of a line these would open a list, a heading underline or a rule.
@@ -42,21 +27,24 @@ def escape(text: str) -> str:
     return _LINE_START_MARKER.sub(r"\1\\\2", _SPECIAL.sub(r"\\\1", text))
 
 
+def escaped(parts: Sequence[str], sep: str = ", ") -> str:
+    return sep.join(map(escape, parts))
+
+
 def blockquote(quote: str) -> str:
     """A verbatim quote as a blockquote, each of its lines kept inside it."""
     return "\n".join(f"> {line}" if line.strip() else ">" for line in escape(quote).split("\n"))
 
 
-def attribution(evidence: Evidence) -> str:
+def credit(quote: v.QuoteView) -> str:
     """'— Speaker, Outlet, 2026-01-06 (file-name)', escaped, unknown parts left out."""
-    known = ", ".join(escape(p) for p in attribution_parts(evidence))
-    document = f"({escape(evidence.document)})"
-    return f"— {known} {document}" if known else f"— {document}"
+    document = f"({escape(quote.document)})"
+    return f"— {escaped(quote.credits)} {document}" if quote.credits else f"— {document}"
 
 
-def evidence_block(evidence: Evidence) -> list[str]:
+def quote_block(quote: v.QuoteView) -> list[str]:
     """A quote as a blockquote, then (outside it) who said it, where and when."""
-    return [blockquote(evidence.quote), "", attribution(evidence), ""]
+    return [blockquote(quote.text), "", credit(quote), ""]
 
 
 def link(url: str) -> str:
@@ -64,129 +52,149 @@ def link(url: str) -> str:
     return f"<{url}>" if _PLAIN_URL.fullmatch(url) else escape(url)
 
 
-def point_block(number: int, point: Point, name: str) -> list[str]:
+def point_block(number: int, point: v.PointView) -> list[str]:
     """A numbered point: heading, our statement, details as a list, then its quotes."""
-    lines = [
-        f"### {number}. {point.stance.capitalize()}: {escape(point_subject(point, name))}",
-        "",
-        escape(point.statement),
-        "",
-    ]
-    details = []
-    # supports/conditional statements already list the conditions; don't repeat them
-    if point.conditions and not all(c.rstrip(" .;,") in point.statement for c in point.conditions):
-        details.append("- **Conditions:** " + "; ".join(escape(c) for c in point.conditions))
-    if point.speakers:
-        details.append("- **Speakers:** " + ", ".join(escape(s) for s in point.speakers))
-    if reported_by(point):
-        details.append("- **Reported by:** " + ", ".join(escape(o) for o in point.outlets))
-    seen = seen_text(point.first_seen, point.last_seen)
-    if seen:
-        details.append(f"- {seen[0].upper() + seen[1:]}")
+    lead = f"{escape(point.actor)} — " if point.actor else ""
+    heading = f"### {number}. {lead}{point.stance.capitalize()}: {escape(point.subject)}"
+    lines = [heading, "", escape(point.statement), ""]
+    details = [f"- **{d.label}:** {escaped(d.values, d.sep)}" for d in point.details]
+    if point.seen:
+        details.append(f"- {point.seen}")
     if details:
         lines += [*details, ""]
-    for evidence in point.evidence:
-        lines += evidence_block(evidence)
+    for quote in point.quotes:
+        lines += quote_block(quote)
     return lines
 
 
-def dated_stance(stance: str, date: str | None) -> str:
-    """'opposes (2025-04-02)', or just the stance when the date is unknown."""
-    return f"{stance} ({date})" if date else stance
-
-
-def change_block(change: StanceChange, subject: str) -> list[str]:
+def change_block(change: v.ChangeView) -> list[str]:
     """A change as a heading (before → after, with dates), then each side's quotes."""
-    before = dated_stance(change.before, date_text(change.before_date))
-    after = dated_stance(change.after, date_text(change.after_date))
-    lines = [f"### {escape(subject)}: {before} → {after}", ""]
-    for label, stance, items in (
-        ("Before", before, change.before_evidence),
-        ("After", after, change.after_evidence),
-    ):
-        if items:
-            lines += [f"**{label}, {stance}:**", ""]
-            for evidence in items:
-                lines += evidence_block(evidence)
+    before, after = (w.dated(s.stance, s.date) for s in change.sides)
+    lines = [f"### {escape(change.subject)}: {before} → {after}", ""]
+    for side, stance in zip(change.sides, (before, after), strict=True):
+        if side.quotes:
+            lines += [f"**{side.label}, {stance}:**", ""]
+            for quote in side.quotes:
+                lines += quote_block(quote)
     return lines
 
 
-def source_item(number: int, source: SourceRef) -> str:
+def source_item(number: int, source: v.SourceView) -> str:
     """A numbered source: title, outlet, date, then a link or the document name."""
     where = link(source.url) if source.url else escape(source.document)
-    return f"{number}. " + ", ".join(escape(p) for p in source_parts(source)) + f" — {where}"
+    return f"{number}. {escaped(source.parts)} — {where}"
 
 
-def brief_to_markdown(brief: Brief) -> str:
-    """A whole brief in Markdown, sources numbered at the end."""
-    name = brief.actor.name
-    as_of = date_text(brief.as_of) or UNKNOWN_DATE
-    lines = [f"# {escape(name)}: position brief, as of {as_of}", ""]
+def changes_blocks(changes: Sequence[v.ChangeView]) -> list[str]:
+    if not changes:
+        return []
+    return [f"## {w.CHANGES}", "", *(line for c in changes for line in change_block(c))]
+
+
+def sources_items(heading: str, sources: Sequence[v.SourceView]) -> list[str]:
+    if not sources:
+        return []
+    return [f"## {heading}", "", *(source_item(n, s) for n, s in enumerate(sources, 1))]
+
+
+def brief_markdown(brief: v.BriefView) -> str:
+    lines = [f"# {escape(brief.title)}", ""]
     if brief.topic:
-        lines += [f"**Topic:** {escape(brief.topic)}", ""]
+        lines += [f"**{w.TOPIC}:** {escape(brief.topic)}", ""]
     lines += [escape(brief.summary), ""]
     if brief.points:
-        lines += ["## Positions", ""]
+        lines += [f"## {w.POSITIONS}", ""]
     for number, point in enumerate(brief.points, 1):
-        lines += point_block(number, point, name)
-    if brief.omitted_points:
-        noun = "point" if brief.omitted_points == 1 else "points"
-        lines += [f"*+{brief.omitted_points} more {noun}*", ""]
-    if brief.changes:
-        subjects = {p.proposition: point_subject(p, name) for p in brief.points}
-        lines += ["## Changes", ""]
-        for change in brief.changes:
-            lines += change_block(change, subjects.get(change.proposition, change.proposition))
-    if brief.sources:
-        lines += ["## Sources", ""]
-        lines += [source_item(n, s) for n, s in enumerate(brief.sources, 1)]
+        lines += point_block(number, point)
+    if brief.omitted:
+        lines += [f"*{w.more_text(brief.omitted, 'point')}*", ""]
+    lines += changes_blocks(brief.changes)
+    lines += sources_items(w.SOURCES, brief.sources)
     return "\n".join(lines).rstrip("\n")
 
 
-def matrix_to_markdown(matrix: StanceMatrix) -> str:
+def digest_markdown(digest: v.DigestView) -> str:
+    if digest.empty:
+        return escape(digest.empty)
+    lines = [f"# {escape(digest.title)}", "", *changes_blocks(digest.changes)]
+    if digest.positions:
+        lines += [f"## {w.NEW_POSITIONS}", ""]
+        for number, point in enumerate(digest.positions, 1):
+            lines += point_block(number, point)
+    lines += sources_items(w.NEW_SOURCES, digest.sources)
+    return "\n".join(lines).rstrip("\n")
+
+
+def matrix_markdown(matrix: lists.MatrixView) -> str:
     """A table with one row per actor: stance, actor, last seen, its newest quote."""
-    topic = escape(matrix.topic)
-    if not matrix.rows:
-        return f"No stated positions on '{topic}' found in the corpus."
-    as_of = date_text(matrix.as_of) or UNKNOWN_DATE
+    if matrix.empty:
+        return escape(matrix.empty)
     lines = [
-        f"# Who stands where on '{topic}', as of {as_of}",
+        f"# {escape(matrix.title)}",
         "",
         "| Stance | Actor | Last seen | First quote |",
         "| --- | --- | --- | --- |",
     ]
     for row in matrix.rows:
-        quote = ""
-        if row.evidence:
-            first = row.evidence[0]
-            # a table cell is one line, so the quote's line breaks become spaces
-            quote = f"“{escape(one_line(first.quote))}” {attribution(first)}"
-        cells = (row.stance, escape(row.actor.name), date_text(row.last_seen) or "-", quote)
+        # a table cell is one line, so the quote's line breaks become spaces
+        quote = f"“{escape(w.one_line(row.quote.text))}” {credit(row.quote)}" if row.quote else ""
+        cells = (row.stance, escape(row.actor), row.last_seen or "-", quote)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def digest_point_block(number: int, new: DigestPoint) -> list[str]:
-    """A brief's point block, headed by the actor: a digest may cover several."""
-    lines = point_block(number, new.point, new.actor.name)
-    heading = lines[0].removeprefix(f"### {number}. ")
-    return [f"### {number}. {escape(new.actor.name)} — {heading}", *lines[1:]]
+def quotes_markdown(found: lists.QuotesView) -> str:
+    """Each statement as a blockquote, with who said it, where and when below it."""
+    if found.empty:
+        return escape(found.empty)
+    lines = [f"**{escape(found.title)}**", ""]
+    for statement in found.statements:
+        quote = statement.quote
+        # unlike `credit`, this keeps its space when no credit is known: "—  (file)"
+        lines += [
+            blockquote(quote.text),
+            "",
+            f"— {escaped(quote.credits)} ({escape(quote.document)})",
+            "",
+        ]
+    return "\n".join(lines).rstrip()
+
+
+def issues_markdown(issues: lists.IssuesView) -> str:
+    """A bulleted list; labels come from article text, so they are escaped."""
+    if issues.empty:
+        return issues.empty
+    lines = [f"**{issues.heading}**", ""]
+    for issue in issues.rows:
+        # the phrases are escaped as one text, as a line of them reads
+        also = f" (also: {escape('; '.join(issue.key_phrases))})" if issue.key_phrases else ""
+        lines.append(
+            f"- **{escape(issue.label)}**: {issue.actors} actors, {issue.claims} claims, "
+            f"last {w.date_text(issue.last_seen) or 'unknown'}{also}"
+        )
+    return "\n".join(lines)
+
+
+# --- the renderers' entry points: a result in, its Markdown out --------------------------------
+
+
+def brief_to_markdown(brief: Brief) -> str:
+    """A whole brief in Markdown, sources numbered at the end."""
+    return brief_markdown(v.brief_view(brief))
 
 
 def digest_to_markdown(digest: Digest) -> str:
     """A digest in Markdown: changes, then new positions, then new sources."""
-    if digest.empty:
-        return escape(no_change_line(digest))
-    lines = [f"# {escape(digest_title(digest))}", ""]
-    if digest.changes:
-        lines += ["## Changes", ""]
-        for item in digest.changes:
-            lines += change_block(item.change, change_subject(item.actor, item.change.proposition))
-    if digest.new_positions:
-        lines += ["## New positions", ""]
-        for number, new in enumerate(digest.new_positions, 1):
-            lines += digest_point_block(number, new)
-    if digest.new_sources:
-        lines += ["## New sources", ""]
-        lines += [source_item(n, s) for n, s in enumerate(digest.new_sources, 1)]
-    return "\n".join(lines).rstrip("\n")
+    return digest_markdown(v.digest_view(digest))
+
+
+def matrix_to_markdown(matrix: StanceMatrix) -> str:
+    return matrix_markdown(lists.matrix_view(matrix))
+
+
+def quotes_to_markdown(found: QuoteList) -> str:
+    return quotes_markdown(lists.quotes_view(found))
+
+
+def issues_to_markdown(issues: Sequence[IssueSummary]) -> str:
+    return issues_markdown(lists.issues_view(issues))

@@ -1,4 +1,4 @@
-"""Plain text for a terminal: briefs, stance matrices, actor lists and digests.
+"""Plain text for a terminal: the views of `view` as lines.
 
 Only verbatim quotes appear inside curly quotes, always whole; every other
 sentence is ours. Unknown values are left out rather than printed as "None".
@@ -6,31 +6,13 @@ sentence is ours. Unknown values are left out rather than printed as "None".
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from briefs.brief import point_subject
-from briefs.models import (
-    ActorRef,
-    ActorSummary,
-    Brief,
-    Digest,
-    DigestPoint,
-    Evidence,
-    Point,
-    SourceRef,
-    StanceChange,
-    StanceMatrix,
-)
-from briefs.render import (
-    UNKNOWN_DATE,
-    attribution_parts,
-    date_text,
-    one_line,
-    reported_by,
-    seen_text,
-    source_parts,
-)
+from briefs.models import ActorSummary, Brief, Digest, IssueSummary, StanceMatrix
+from briefs.quotes import QuoteList
+from briefs.render import lists
+from briefs.render import view as v
+from briefs.render import wording as w
 
 INDENT = "   "
 
@@ -40,86 +22,85 @@ def quoted(quote: str) -> str:
     return f"“{quote}”"
 
 
-def attribution(evidence: Evidence) -> str:
+def credit(quote: v.QuoteView) -> str:
     """'Speaker, Outlet, 2026-01-06 (file-name)' with unknown parts left out."""
-    known = ", ".join(attribution_parts(evidence))
-    return f"{known} ({evidence.document})" if known else f"({evidence.document})"
+    known = ", ".join(quote.credits)
+    return f"{known} ({quote.document})" if known else f"({quote.document})"
 
 
-def evidence_lines(evidence: Evidence, indent: str) -> list[str]:
+def quote_lines(quote: v.QuoteView) -> list[str]:
     """A quote on its own line(s), then who said it, where and when."""
-    return [indent + quoted(evidence.quote), f"{indent}  — {attribution(evidence)}"]
+    return [INDENT + quoted(quote.text), f"{INDENT}  — {credit(quote)}"]
 
 
-def title_line(name: str, as_of: str | None) -> str:
-    """The brief's first line, naming the actor and how current it is."""
-    return f"{name}: position brief, as of {as_of or UNKNOWN_DATE}"
-
-
-def point_lines(number: int, point: Point, name: str) -> list[str]:
+def point_lines(number: int, point: v.PointView) -> list[str]:
     """A numbered point: heading, our statement, its details, then its quotes."""
-    lines = [f"{number}. {point.stance.upper()}: {point_subject(point, name)}"]
-    lines.append(INDENT + point.statement)
-    # supports/conditional statements already list the conditions; don't repeat them
-    if point.conditions and not all(c.rstrip(" .;,") in point.statement for c in point.conditions):
-        lines.append(INDENT + "Conditions: " + "; ".join(point.conditions))
-    if point.speakers:
-        lines.append(INDENT + "Speakers: " + ", ".join(point.speakers))
-    if reported_by(point):
-        lines.append(INDENT + "Reported by: " + ", ".join(point.outlets))
-    seen = seen_text(point.first_seen, point.last_seen)
-    if seen:
-        lines.append(INDENT + seen[0].upper() + seen[1:])
-    for evidence in point.evidence:
-        lines.extend(evidence_lines(evidence, INDENT))
+    lead = f"{point.actor} — " if point.actor else ""
+    lines = [f"{number}. {lead}{point.stance.upper()}: {point.subject}", INDENT + point.statement]
+    lines += [f"{INDENT}{d.label}: {d.sep.join(d.values)}" for d in point.details]
+    if point.seen:
+        lines.append(INDENT + point.seen)
+    for quote in point.quotes:
+        lines += quote_lines(quote)
     return lines
 
 
-def dated_stance(stance: str, date: str | None) -> str:
-    """'OPPOSES (2025-04-02)', or just the stance when the date is unknown."""
-    return f"{stance.upper()} ({date})" if date else stance.upper()
-
-
-def change_lines(number: int, change: StanceChange, subject: str) -> list[str]:
+def change_lines(number: int, change: v.ChangeView) -> list[str]:
     """A numbered change: before → after with dates, then the quotes on each side."""
-    before = dated_stance(change.before, date_text(change.before_date))
-    after = dated_stance(change.after, date_text(change.after_date))
-    lines = [f"{number}. {subject}: {before} → {after}"]
-    for label, items in (("Before", change.before_evidence), ("After", change.after_evidence)):
-        if items:
-            lines.append(f"{INDENT}{label}:")
-            for evidence in items:
-                lines.extend(evidence_lines(evidence, INDENT))
+    before, after = (w.dated(s.stance.upper(), s.date) for s in change.sides)
+    lines = [f"{number}. {change.subject}: {before} → {after}"]
+    for side in change.sides:
+        if side.quotes:
+            lines.append(f"{INDENT}{side.label}:")
+            for quote in side.quotes:
+                lines += quote_lines(quote)
     return lines
 
 
-def source_line(number: int, source: SourceRef) -> str:
+def source_line(number: int, source: v.SourceView) -> str:
     """A numbered source: title, outlet, date, then where to find it."""
-    return f"{number}. " + ", ".join(source_parts(source)) + f" — {source.url or source.document}"
+    return f"{number}. " + ", ".join(source.parts) + f" — {source.url or source.document}"
 
 
-def brief_to_text(brief: Brief) -> str:
-    """A whole brief for a terminal, sources numbered at the end."""
-    name = brief.actor.name
-    lines = [title_line(name, date_text(brief.as_of))]
+def sources_lines(heading: str, sources: Sequence[v.SourceView]) -> list[str]:
+    if not sources:
+        return []
+    return [heading, *(source_line(n, s) for n, s in enumerate(sources, 1))]
+
+
+def changes_lines(changes: Sequence[v.ChangeView]) -> list[str]:
+    """Numbered changes under their heading, closed by a blank line."""
+    if not changes:
+        return []
+    lines = [w.CHANGES]
+    for number, change in enumerate(changes, 1):
+        lines += change_lines(number, change)
+    return [*lines, ""]
+
+
+def brief_text(brief: v.BriefView) -> str:
+    lines = [brief.title]
     if brief.topic:
-        lines.append(f"Topic: {brief.topic}")
+        lines.append(f"{w.TOPIC}: {brief.topic}")
     lines += [brief.summary, ""]
     for number, point in enumerate(brief.points, 1):
-        lines += [*point_lines(number, point, name), ""]
-    if brief.omitted_points:
-        noun = "point" if brief.omitted_points == 1 else "points"
-        lines += [f"+{brief.omitted_points} more {noun}", ""]
-    if brief.changes:
-        subjects = {p.proposition: point_subject(p, name) for p in brief.points}
-        lines.append("Changes")
-        for number, change in enumerate(brief.changes, 1):
-            subject = subjects.get(change.proposition, change.proposition)
-            lines += change_lines(number, change, subject)
-        lines.append("")
-    if brief.sources:
-        lines.append("Sources")
-        lines += [source_line(n, s) for n, s in enumerate(brief.sources, 1)]
+        lines += [*point_lines(number, point), ""]
+    if brief.omitted:
+        lines += [w.more_text(brief.omitted, "point"), ""]
+    lines += changes_lines(brief.changes)
+    lines += sources_lines(w.SOURCES, brief.sources)
+    return "\n".join(lines).rstrip("\n")
+
+
+def digest_text(digest: v.DigestView) -> str:
+    if digest.empty:
+        return digest.empty
+    lines = [digest.title, "", *changes_lines(digest.changes)]
+    if digest.positions:
+        lines.append(w.NEW_POSITIONS)
+        for number, point in enumerate(digest.positions, 1):
+            lines += [*point_lines(number, point), ""]
+    lines += sources_lines(w.NEW_SOURCES, digest.sources)
     return "\n".join(lines).rstrip("\n")
 
 
@@ -134,90 +115,72 @@ def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def matrix_to_text(matrix: StanceMatrix) -> str:
+def matrix_text(matrix: lists.MatrixView) -> str:
     """One aligned line per actor: stance, actor, last seen, its newest quote."""
-    if not matrix.rows:
-        return f"No stated positions on '{matrix.topic}' found in the corpus."
-    header = (
-        f"Who stands where on '{matrix.topic}', as of {date_text(matrix.as_of) or UNKNOWN_DATE}"
-    )
+    if matrix.empty:
+        return matrix.empty
     table = [("STANCE", "ACTOR", "LAST SEEN", "FIRST QUOTE")]
     for row in matrix.rows:
-        quote = ""
-        if row.evidence:
-            first = row.evidence[0]
-            quote = f"{quoted(one_line(first.quote))} — {attribution(first)}"
-        table.append((row.stance, row.actor.name, date_text(row.last_seen) or "-", quote))
-    return "\n".join([header, "", *aligned(table)])
+        quote = f"{quoted(w.one_line(row.quote.text))} — {credit(row.quote)}" if row.quote else ""
+        table.append((row.stance, row.actor, row.last_seen or "-", quote))
+    return "\n".join([matrix.title, "", *aligned(table)])
 
 
-def actors_to_text(summaries: Sequence[ActorSummary]) -> str:
-    """Known actors with how many claims and documents mention them."""
-    if not summaries:
-        return "No actors found in the corpus."
+def actors_text(actors: lists.ActorsView) -> str:
+    if actors.empty:
+        return actors.empty
     table = [("ACTOR", "KIND", "ID", "CLAIMS", "DOCUMENTS")]
+    table += [(r.name, r.kind, r.id, str(r.claims), str(r.documents)) for r in actors.rows]
+    return "\n".join(aligned(table))
+
+
+def quotes_text(found: lists.QuotesView) -> str:
+    """A heading, then each statement and its attribution, newest first."""
+    if found.empty:
+        return found.empty
+    lines = [found.title, ""]
+    for statement in found.statements:
+        lines += [f"  {statement.quote.text}", f"  — {credit(statement.quote)}", ""]
+    return "\n".join(lines).rstrip()
+
+
+def issues_text(issues: lists.IssuesView) -> str:
+    """One row per issue, most active first."""
+    if issues.empty:
+        return issues.empty
+    table = [("ISSUE", "ACTORS", "CLAIMS", "LAST")]
     table += [
-        (s.actor.name, s.actor.kind, s.actor.id, str(s.claims), str(s.documents)) for s in summaries
+        (i.label, str(i.actors), str(i.claims), w.date_text(i.last_seen) or "unknown")
+        for i in issues.rows
     ]
     return "\n".join(aligned(table))
 
 
-# --- digests ---------------------------------------------------------------------------------
+# --- the renderers' entry points: a result in, its text out ------------------------------------
 
 
-def moment_text(moment: dt.datetime) -> str:
-    """A digest window's edge to the minute, in UTC: '2026-01-12 07:00 UTC'."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def digest_scope(actors: Sequence[ActorRef], topic: str | None) -> str:
-    """Who and what a digest covers: 'Poland, France on 'troops''."""
-    who = ", ".join(a.name for a in actors) if actors else "any country or organisation"
-    return f"{who} on '{topic}'" if topic else who
-
-
-def no_change_line(digest: Digest) -> str:
-    """The whole of an empty digest: one line the caller may send or drop."""
-    scope = digest_scope(digest.actors, digest.topic)
-    return f"No change since {moment_text(digest.since)} for {scope}."
-
-
-def digest_title(digest: Digest) -> str:
-    """A digest's first line: what it covers and its window."""
-    return (
-        f"What changed for {digest_scope(digest.actors, digest.topic)}, "
-        f"{moment_text(digest.since)} to {moment_text(digest.until)}"
-    )
-
-
-def change_subject(actor: ActorRef, proposition: str) -> str:
-    """How a digest names a change: 'Poland — send troops to Ukraine'."""
-    return f"{actor.name} — {proposition}"
-
-
-def digest_point_lines(number: int, new: DigestPoint) -> list[str]:
-    """A brief's point lines, headed by the actor: a digest may cover several."""
-    lines = point_lines(number, new.point, new.actor.name)
-    heading = lines[0].removeprefix(f"{number}. ")
-    return [f"{number}. {new.actor.name} — {heading}", *lines[1:]]
+def brief_to_text(brief: Brief) -> str:
+    """A whole brief for a terminal, sources numbered at the end."""
+    return brief_text(v.brief_view(brief))
 
 
 def digest_to_text(digest: Digest) -> str:
     """A digest for a terminal: changes, then new positions, then new sources."""
-    if digest.empty:
-        return no_change_line(digest)
-    lines = [digest_title(digest), ""]
-    if digest.changes:
-        lines.append("Changes")
-        for number, item in enumerate(digest.changes, 1):
-            subject = change_subject(item.actor, item.change.proposition)
-            lines += change_lines(number, item.change, subject)
-        lines.append("")
-    if digest.new_positions:
-        lines.append("New positions")
-        for number, new in enumerate(digest.new_positions, 1):
-            lines += [*digest_point_lines(number, new), ""]
-    if digest.new_sources:
-        lines.append("New sources")
-        lines += [source_line(n, s) for n, s in enumerate(digest.new_sources, 1)]
-    return "\n".join(lines).rstrip("\n")
+    return digest_text(v.digest_view(digest))
+
+
+def matrix_to_text(matrix: StanceMatrix) -> str:
+    return matrix_text(lists.matrix_view(matrix))
+
+
+def actors_to_text(summaries: Sequence[ActorSummary]) -> str:
+    """Known actors with how many claims and documents mention them."""
+    return actors_text(lists.actors_view(summaries))
+
+
+def quotes_to_text(found: QuoteList) -> str:
+    return quotes_text(lists.quotes_view(found))
+
+
+def issues_to_text(issues: Sequence[IssueSummary]) -> str:
+    return issues_text(lists.issues_view(issues))
