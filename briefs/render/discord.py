@@ -114,7 +114,7 @@ def side_quotes(change: v.ChangeView) -> tuple[str, ...]:
 
 def change_entry(change: v.ChangeView) -> Text:
     """Before → after with dates, then each side's quotes."""
-    before, after = (w.dated(s.stance.upper(), s.date) for s in change.sides)
+    before, after = change.dated_stances()
     return Text(f"**{escape(change.subject)}**: {before} → {after}", side_quotes(change))
 
 
@@ -286,7 +286,7 @@ def list_discord(view: lists.ListView) -> list[DiscordMessage]:
 def digest_change_layout(change: v.ChangeView) -> Layout[Embed]:
     """One embed per change: the stances with their dates, then each side's quotes."""
     title = clip_escaped(f"{w.CHANGED} · {change.subject}", DISCORD_EMBED_TITLE_MAX, escape)
-    before, after = (w.dated(s.stance.upper(), s.date) for s in change.sides)
+    before, after = change.dated_stances()
     entry = Text(f"**{before}** → **{after}**", side_quotes(change))
     return entry_layout(title, entry, colour=STANCE_COLOURS[change.after.stance], noun="change")
 
@@ -376,5 +376,5 @@ def quotes_to_discord(found: QuoteList) -> list[DiscordMessage]:
 
 def notice_to_discord(text: str) -> DiscordMessage:
     """Help text or an error as content. It is ours, so its formatting is kept; no pings."""
-    text = clip(text.strip() or "(no message)", DISCORD_CONTENT_MAX)
+    text = clip(text.strip() or w.NO_MESSAGE, DISCORD_CONTENT_MAX)
     return message(clip_escaped(text, DISCORD_CONTENT_MAX, no_mentions), [])

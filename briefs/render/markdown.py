@@ -69,7 +69,7 @@ def point_block(number: int, point: v.PointView) -> list[str]:
 
 def change_block(change: v.ChangeView) -> list[str]:
     """A change as a heading (before → after, with dates), then each side's quotes."""
-    before, after = (w.dated(s.stance, s.date) for s in change.sides)
+    before, after = change.dated_stances(str.lower)
     lines = [f"### {escape(change.subject)}: {before} → {after}", ""]
     for side, stance in zip(change.sides, (before, after), strict=True):
         if side.quotes:
@@ -170,7 +170,7 @@ def issues_markdown(issues: lists.IssuesView) -> str:
         also = f" (also: {escape('; '.join(issue.key_phrases))})" if issue.key_phrases else ""
         lines.append(
             f"- **{escape(issue.label)}**: {issue.actors} actors, {issue.claims} claims, "
-            f"last {w.date_text(issue.last_seen) or 'unknown'}{also}"
+            f"last {w.date_text(issue.last_seen) or w.UNKNOWN}{also}"
         )
     return "\n".join(lines)
 

@@ -110,7 +110,7 @@ def point_item(point: v.PointView) -> Item:
 
 def change_item(change: v.ChangeView) -> Item:
     """Before → after with dates, then each side's quotes, labelled."""
-    before, after = (w.dated(s.stance.upper(), s.date) for s in change.sides)
+    before, after = change.dated_stances()
     quotes = tuple(quote_block(q, side.label) for side in change.sides for q in side.quotes)
     subject = clip_escaped(change.subject, OWN_TEXT_MAX, escape)
     return Item(f"*{subject}*: {before} → {after}", quotes)
@@ -332,7 +332,7 @@ def quotes_to_slack(found: QuoteList) -> list[SlackMessage]:
 
 def notice_to_slack(text: str) -> SlackMessage:
     """Help text or an error: one section. It is ours, so its own formatting is kept."""
-    text = text.strip() or "(no message)"
+    text = text.strip() or w.NO_MESSAGE
     body = clip_escaped(text, SLACK_SECTION_TEXT_MAX, escape_notice)
     fallback = clip_escaped(text, SLACK_FALLBACK_TEXT_MAX, escape_notice)
     return SlackMessage(text=fallback, blocks=[section(body)])

@@ -47,7 +47,7 @@ def point_lines(number: int, point: v.PointView) -> list[str]:
 
 def change_lines(number: int, change: v.ChangeView) -> list[str]:
     """A numbered change: before → after with dates, then the quotes on each side."""
-    before, after = (w.dated(s.stance.upper(), s.date) for s in change.sides)
+    before, after = change.dated_stances()
     lines = [f"{number}. {change.subject}: {before} → {after}"]
     for side in change.sides:
         if side.quotes:
@@ -150,7 +150,7 @@ def issues_text(issues: lists.IssuesView) -> str:
         return issues.empty
     table = [("ISSUE", "ACTORS", "CLAIMS", "LAST")]
     table += [
-        (i.label, str(i.actors), str(i.claims), w.date_text(i.last_seen) or "unknown")
+        (i.label, str(i.actors), str(i.claims), w.date_text(i.last_seen) or w.UNKNOWN)
         for i in issues.rows
     ]
     return "\n".join(aligned(table))

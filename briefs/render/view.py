@@ -10,7 +10,7 @@ escapes it for its own platform.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -84,6 +84,13 @@ class ChangeView:
     @property
     def sides(self) -> tuple[Side, Side]:
         return (self.before, self.after)
+
+    def dated_stances(self, case: Callable[[str], str] = str.upper) -> tuple[str, str]:
+        """'OPPOSES (2025-11-20)' and 'CONDITIONAL': each side's stance and date."""
+        return (
+            wording.dated(case(self.before.stance), self.before.date),
+            wording.dated(case(self.after.stance), self.after.date),
+        )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from briefs.models import ActorRef
 
 UNKNOWN_DATE = "unknown date"
+UNKNOWN = "unknown"  # a table cell's unknown date
+NO_MESSAGE = "(no message)"  # a notice with no text
 
 # labels of a point's details and of a reply's sections
 TOPIC = "Topic"
