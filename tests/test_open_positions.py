@@ -351,6 +351,13 @@ CASES = [
         "opposes",
         "cod quota",
     ),
+    (
+        "the-courage-to-act-is-about-the-act",
+        "Chile urged Peru to find the courage to sign the fishing pact.",
+        "chile",
+        "supports",
+        "sign the fishing pact",
+    ),
 ]
 
 
@@ -498,6 +505,14 @@ def test_a_name_word_before_a_place_makes_a_body(analyze_text: AnalyzeText) -> N
     analysis = analyze_text("Hockey Canada said it would back the new code of conduct.")
     assert _claim_for(analysis, "hockey-canada") == ("supports", "new code of conduct")
     assert "canada" not in {c.actor_id for c in analysis.claims}
+
+
+def test_a_relative_clause_after_and_describes_its_noun(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Norway's trade minister said the pact would help small firms in Norway that had"
+        " found exporting hard and had not wanted to pay for customs agents."
+    )
+    assert not [c for c in analysis.claims if c.actor_id == "norway" and c.stance == "opposes"]
 
 
 def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:

@@ -167,6 +167,10 @@ def asserts(head: Token) -> bool:
     """Whether a clause asserts something: not a condition, question, infinitive or relative."""
     if is_condition(head):
         return False
+    if head.dep_ == "conj" and head.head.dep_ in SUBORDINATE:
+        # "firms that had found it hard and had not wanted to pay": the second verb of a
+        # relative (or conditional) clause is as subordinate as the first
+        return asserts(head.head)
     if head.dep_ in SUBORDINATE and not (
         states_a_fact(head) or _says_of_its_noun(head) or _contrasts(head)
     ):

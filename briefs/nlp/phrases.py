@@ -110,6 +110,9 @@ def verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> Phra
     if verb.lemma_ == "be":  # "that the goal should be 5 percent": what it should be
         attribute = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
         return phrase([attribute], inside, excluded) if attribute is not None else None
+    enabled = _enabled_action(verb)
+    if enabled is not None:  # "summon the courage to sign it": signing it
+        return verb_phrase(enabled, inside, excluded)
     parts = [verb]
     for child in verb.children:
         if child.dep_ in (*OBJECTS, "prt", "dative", "acomp") or (
@@ -119,6 +122,14 @@ def verb_phrase(verb: Token, inside: set[int], excluded: frozenset[int]) -> Phra
     if len(parts) == 1:
         return None
     return phrase(parts, inside, excluded, verb=verb)
+
+
+def _enabled_action(verb: Token) -> Token | None:
+    """The action in "find the courage to sign", "take the decision to leave"."""
+    for noun in verb.children:
+        if noun.dep_ == "dobj" and noun.lemma_.lower() in words.ENABLING_NOUNS:
+            return next((c for c in noun.children if c.dep_ == "acl" and infinitive(c)), None)
+    return None
 
 
 def phrase(

@@ -537,3 +537,7 @@ STANCE_NOUNS: dict[str, Stance] = {
     ),
     **dict.fromkeys(["openness"], "conditional"),
 }
+# What an action needs, not what it is: "summon the courage to sign it" is about signing it.
+ENABLING_NOUNS = frozenset(
+    {"courage", "will", "strength", "resolve", "determination", "nerve", "wisdom", "decision"}
+)
