@@ -2,14 +2,15 @@
 
 A Brief or a Digest becomes a view here (and a stance matrix, actor, quote or issue
 list in `lists`): headings and lines in our words (from `wording`), the details a
-point shows, its verbatim quotes with their credits, and what was left out. Text, Markdown,
-Slack and Discord are serialisers of these views: they escape, clip and pack, and
-decide nothing about what is shown. Views hold article text raw; every serialiser
-escapes it for its own platform.
+point shows, its verbatim quotes with their credits, and what was left out. Text,
+Markdown, Slack and Discord are serialisers of these views: they escape, clip and
+pack, and decide nothing about what is shown. Views hold article text raw; every
+serialiser escapes it for its own platform.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -173,6 +174,8 @@ def point_details(point: Point) -> tuple[Detail, ...]:
 def point_view(point: Point, name: str, *, actor: str | None = None) -> PointView:
     return PointView(
         stance=point.stance,
+        # The one place the subject is read back out of our statement: a Point does not
+        # carry it, and the JSON contract (which round-trips a Brief) pins Point's fields.
         subject=point_subject(point, name),
         statement=point.statement,
         details=point_details(point),
@@ -182,19 +185,13 @@ def point_view(point: Point, name: str, *, actor: str | None = None) -> PointVie
     )
 
 
+def side_view(label: str, stance: Stance, date: dt.date | None, quotes: Sequence[Evidence]) -> Side:
+    return Side(label, stance, date_text(date), quote_views(quotes))
+
+
 def change_view(change: StanceChange, subject: str) -> ChangeView:
-    before = Side(
-        wording.BEFORE,
-        change.before,
-        date_text(change.before_date),
-        quote_views(change.before_evidence),
-    )
-    after = Side(
-        wording.AFTER,
-        change.after,
-        date_text(change.after_date),
-        quote_views(change.after_evidence),
-    )
+    before = side_view(wording.BEFORE, change.before, change.before_date, change.before_evidence)
+    after = side_view(wording.AFTER, change.after, change.after_date, change.after_evidence)
     return ChangeView(subject, before, after)
 
 
