@@ -13,10 +13,19 @@ import json
 import pytest
 
 from briefs.brief import make_statement
-from briefs.models import ActorRef, Brief, Digest, DigestPoint, Evidence, Point, StanceChange
+from briefs.models import (
+    ActorRef,
+    Brief,
+    Digest,
+    DigestPoint,
+    Evidence,
+    Point,
+    StanceChange,
+    StanceMatrix,
+)
 from briefs.render import lists, view
 from briefs.render.discord import brief_to_discord
-from briefs.render.markdown import brief_to_markdown
+from briefs.render.markdown import brief_to_markdown, matrix_to_markdown
 from briefs.render.pack import Entry, fill, row_head
 from briefs.render.slack import brief_to_slack
 from briefs.render.text import brief_to_text
@@ -157,3 +166,9 @@ def test_fill_leaves_a_piece_out_whole_and_counts_it() -> None:
     filled = fill(entries, slots=2, chars=20, slot_max=10, size=lambda piece: piece)
     assert filled.slots == ("head\ntail",)
     assert (filled.shown, filled.dropped) == (1, 1)
+
+
+def test_markdown_matrix_escapes_the_topic_as_a_text_of_its_own() -> None:
+    """As before the view: a marker opening the topic is escaped even inside the title."""
+    empty = StanceMatrix(topic="- troops", as_of=None, rows=())
+    assert matrix_to_markdown(empty) == r"No stated positions on '\- troops' found in the corpus."

@@ -7,6 +7,7 @@ a head of `Span`s (bold and escaped by the platform) and at most one quote.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,8 @@ class MatrixRowView:
 
 @dataclass(frozen=True)
 class MatrixView:
+    topic: str  # as asked: Markdown escapes it within the title
+    as_of: dt.date | None
     title: str
     empty: str | None
     rows: tuple[MatrixRowView, ...]
@@ -70,6 +73,8 @@ def matrix_row_view(row: MatrixRow) -> MatrixRowView:
 
 def matrix_view(matrix: StanceMatrix) -> MatrixView:
     return MatrixView(
+        topic=matrix.topic,
+        as_of=matrix.as_of,
         title=wording.matrix_title(matrix.topic, matrix.as_of),
         empty=None if matrix.rows else wording.no_positions_line(matrix.topic),
         rows=tuple(map(matrix_row_view, matrix.rows)),

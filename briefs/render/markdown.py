@@ -127,10 +127,12 @@ def digest_markdown(digest: v.DigestView) -> str:
 
 def matrix_markdown(matrix: lists.MatrixView) -> str:
     """A table with one row per actor: stance, actor, last seen, its newest quote."""
+    # the topic is escaped on its own, as a text of its own (a marker opening it is escaped)
+    topic = escape(matrix.topic)
     if matrix.empty:
-        return escape(matrix.empty)
+        return w.no_positions_line(topic)
     lines = [
-        f"# {escape(matrix.title)}",
+        f"# {w.matrix_title(topic, matrix.as_of)}",
         "",
         "| Stance | Actor | Last seen | First quote |",
         "| --- | --- | --- | --- |",
