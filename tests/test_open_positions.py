@@ -515,6 +515,18 @@ def test_a_relative_clause_after_and_describes_its_noun(analyze_text: AnalyzeTex
     assert not [c for c in analysis.claims if c.actor_id == "norway" and c.stance == "opposes"]
 
 
+def test_a_new_thing_defined_by_its_clause_joins_its_issue(analyze_text: AnalyzeText) -> None:
+    analysis = IssueBook().assign(
+        analyze_text(
+            "Norway backed the 2035 cod quota of 40,000 tonnes. Iceland proposed an"
+            " amendment that would add a 2035 cod quota of 30,000 tonnes."
+        )
+    )
+    issues = {c.actor_id: c.proposition for c in analysis.claims if c.kind == "stance"}
+    assert issues["iceland"] == issues["norway"]
+    assert next(c.phrase for c in analysis.claims if c.actor_id == "iceland") == "amendment"
+
+
 def test_an_accusation_opposes_what_the_accused_is_said_to_do(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Greenpeace accused the Fishing Board of hiding the catch figures.")
     assert _claim_for(analysis, "greenpeace") == ("opposes", "hide the catch figures")

@@ -16,6 +16,7 @@ from briefs.nlp import stance_words as words
 OBJECTS = ("dobj", "obj", "attr", "oprd")
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "VERB"})
 _PHRASE_MAX_TOKENS = 9
+_KEY_MAX_TOKENS = 14
 _DROP_LEADING = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 )
@@ -148,6 +149,9 @@ def phrase(
         and (tokens[0].lower_ in _DROP_LEADING or tokens[0].is_punct or tokens[0].dep_ == "case")
     ):
         tokens = tokens[1:]
+    # the shown phrase is short; its key words come from a little further, so that
+    # "a binding 90% cut in net greenhouse gas emissions by 2040" keeps "2040"
+    whole = first_words(tokens, _KEY_MAX_TOKENS)
     tokens = first_words(tokens, _PHRASE_MAX_TOKENS)
     while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in _LOOSE_ENDS):
         tokens = tokens[:-1]
@@ -156,11 +160,13 @@ def phrase(
     keys = tuple(
         dict.fromkeys(
             t.lemma_.lower()
-            for t in tokens
+            for t in whole
             if t.pos_ in CONTENT_POS and not t.is_stop and t.lemma_.lower() not in words.LIGHT
         )
     )
     root = roots[0]
+    if len(keys) <= 1 and verb is None:
+        keys += _defining_words(root, keys)
     if root.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL") or time_span(root):
         return None  # "in January", "by Friday", "for a long time": when, not what
     if not keys and not (root.pos_ == "NOUN" or is_it(root)):
@@ -177,6 +183,19 @@ def phrase(
     named = next((c for c in root.children if c.dep_ in OBJECTS), root) if verb else root
     verbal = tokens[0].pos_ in ("VERB", "AUX")
     return PhraseSpan(text, doc_start, doc_end, keys, named.lemma_.lower(), anaphoric, verbal)
+
+
+def _defining_words(root: Token, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """ "an amendment that would add a 2040 target": the clause says which amendment, so
+    its nouns help find the issue (the shown phrase stays "amendment")."""
+    found: list[str] = []
+    for clause in (c for c in root.children if c.dep_ == "relcl"):
+        found += [
+            t.lemma_.lower()
+            for t in clause.subtree
+            if t.pos_ in ("NOUN", "NUM") and not t.is_stop and t.lemma_.lower() not in keys
+        ]
+    return tuple(dict.fromkeys(found))[:_KEY_MAX_TOKENS]
 
 
 def time_span(root: Token) -> bool:
@@ -249,7 +268,11 @@ def contiguous(tokens: list[Token], root: Token) -> list[Token]:
 
 
 def pointed(root: Token) -> bool:
-    return any(c.dep_ in ("det", "poss") for c in root.children) and not any(
+    """ "the deal", "its plan": a thing named before ("an amendment" is a new one)."""
+    pointing = any(
+        (c.dep_ == "det" and c.lower_ not in ("a", "an")) or c.dep_ == "poss" for c in root.children
+    )
+    return pointing and not any(
         c.dep_ in ("compound", "amod", "nummod") or c.pos_ == "PROPN" for c in root.children
     )
 
