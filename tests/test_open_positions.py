@@ -518,8 +518,9 @@ def test_a_relative_clause_after_and_describes_its_noun(analyze_text: AnalyzeTex
 def test_a_new_thing_defined_by_its_clause_joins_its_issue(analyze_text: AnalyzeText) -> None:
     analysis = IssueBook().assign(
         analyze_text(
-            "Norway backed the 2035 cod quota of 40,000 tonnes. Iceland proposed an"
-            " amendment that would add a 2035 cod quota of 30,000 tonnes."
+            "Norway backed the 2035 cod quota of 40,000 tonnes. Denmark rejected the ferry"
+            " levy. Sweden rejected the ferry levy too. Iceland proposed an amendment that"
+            " would add a 2035 cod quota of 30,000 tonnes."
         )
     )
     issues = {c.actor_id: c.proposition for c in analysis.claims if c.kind == "stance"}
