@@ -358,6 +358,13 @@ CASES = [
         "supports",
         "sign the fishing pact",
     ),
+    (
+        "what-they-asked-for-is-the-subject",
+        "A fare freeze is exactly what Unison had asked for, a sign of the mood in the city.",
+        "unison",
+        "supports",
+        "fare freeze",
+    ),
 ]
 
 

@@ -43,6 +43,9 @@ def complement(predicate: Token, inside: set[int], excluded: frozenset[int]) -> 
     xcomp = next((c for c in predicate.children if c.dep_ in ("xcomp", "ccomp")), None)
     if xcomp is not None and xcomp.pos_ in ("VERB", "AUX"):
         return verb_phrase(xcomp, inside, excluded)
+    wanted = _copula_subject(predicate) if _asks_for_what(predicate) else None
+    if wanted is not None:  # "the referral is what Germany had asked for"
+        return phrase([wanted], inside | {t.i for t in wanted.subtree}, excluded)
     for child in predicate.children:
         if child.dep_ in OBJECTS and child.lower_ in ("that", "which") and relative(predicate):
             return antecedent_phrase(relative(predicate) or predicate, excluded)
@@ -68,6 +71,30 @@ def complement(predicate: Token, inside: set[int], excluded: frozenset[int]) -> 
         if found is not None:
             return found
     return None
+
+
+def _asks_for_what(predicate: Token) -> bool:
+    """A free relative, "what X wanted", standing for the subject of the copula above it."""
+    gaps = [c for c in predicate.children if c.dep_ in OBJECTS and c.lower_ == "what"]
+    gaps += [
+        p
+        for prep in predicate.children
+        if prep.dep_ == "prep"
+        for p in prep.children
+        if p.dep_ == "pobj" and p.lower_ == "what"
+    ]
+    return (
+        bool(gaps)
+        and predicate.dep_ in ("ccomp", "attr")
+        and _copula_subject(predicate) is not None
+    )
+
+
+def _copula_subject(predicate: Token) -> Token | None:
+    copula = predicate.head
+    if copula.lemma_ != "be":
+        return None
+    return next((c for c in copula.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
 
 
 def relative(verb: Token) -> Token | None:
