@@ -8,6 +8,7 @@ newlines as boundaries), then read sentence by sentence in text order, so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ from briefs.nlp.speakers import ParagraphNames
 from briefs.pieces import bounded_spans
 from briefs.topics import TopicCatalog
 
+PLACE_MENTIONS = 2  # a place named this often is what a document is about, title or not
 TWEET_MAX_CHARS = (
     300  # a tweet is at most 280 characters; lines above a signature within this are the tweet
 )
@@ -80,6 +82,7 @@ class Analyzer:
         self.topics = topics
         self.batch_size = batch_size
         self.finder = MentionFinder(nlp, catalog)
+        self._place_names = _place_patterns(catalog, topics)
 
     def analyze(self, document: Document) -> Analysis:
         """Analyse one document."""
@@ -119,7 +122,10 @@ class Analyzer:
     ) -> Analysis:
         found = DocumentActors(self.catalog)
         people = PeopleRegistry(self.catalog, bodies=found.actors, named=found.recent)
-        reader = SentenceReader(self.catalog, self.topics, people)
+        about = {place: self._about(place, document) for place in self._place_names}
+        reader = SentenceReader(
+            self.catalog, self.topics, people, about=lambda place: about.get(place, True)
+        )
         tweets = _tweet_speakers(spans, boilerplate, people)
         reading = _Reading([], [], [])
         document_state = DocumentState(title=headline_phrase(document.title, document.text))
@@ -149,6 +155,13 @@ class Analyzer:
             claims=tuple(voiced_by_quotes(reading.claims, quotes)),
             quotes=quotes,
         )
+
+    def _about(self, place: str, document: Document) -> bool:
+        """Whether a document is about a place: named in its title, or more than once."""
+        pattern = self._place_names[place]
+        if pattern.search(document.title):
+            return True
+        return len(pattern.findall(document.text, document.body_start)) >= PLACE_MENTIONS
 
     def _quotes(
         self, paragraphs: list[Paragraph], people: PeopleRegistry, found: DocumentActors
@@ -232,6 +245,19 @@ class Analyzer:
             if actor_id not in found and known is not None:
                 found[actor_id] = known
         return list(found.values())
+
+
+def _place_patterns(catalog: Catalog, topics: TopicCatalog) -> dict[str, re.Pattern[str]]:
+    """For each place a topic is set in, one regex over every form naming it."""
+    places = {t.world for t in topics.topics if t.world}
+    forms: dict[str, list[str]] = {}
+    for spelling, hit in catalog.surface_forms():
+        if hit.actor_id in places and len(spelling) > 2:
+            forms.setdefault(hit.actor_id, []).append(re.escape(spelling))
+    return {
+        place: re.compile(r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
+        for place, names in forms.items()
+    }
 
 
 def _paragraph(

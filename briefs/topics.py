@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,12 @@ class Topic(Frozen):
     gerund: str
     cues: tuple[str, ...] = Field(min_length=1)
     place: str | None = None  # actor id of where the proposition happens ("ukraine")
+    # actor id a document must be about for the topic to apply (defaults to `place`)
+    about: str | None = None
+
+    @property
+    def world(self) -> str | None:
+        return self.about or self.place
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -85,6 +91,13 @@ class TopicCatalog:
             (at, n, t) for n, t in enumerate(self.topics) if (at := t.first_cue(text)) is not None
         ]
         return min(found, key=lambda hit: hit[:2])[2] if found else None
+
+    def in_world_of(self, named: Callable[[str], bool]) -> TopicCatalog:
+        """The topics that can apply to a document: a topic set in a place ("send troops
+        to Ukraine") only where the document is about that place (`named(place)`), so a
+        story on army budgets is never read as one on troops for Ukraine."""
+        kept = [t for t in self.topics if t.world is None or named(t.world)]
+        return self if len(kept) == len(self.topics) else TopicCatalog(kept)
 
     def for_proposition(self, proposition: str) -> Topic | None:
         """The topic that owns a proposition, if any."""

@@ -32,10 +32,11 @@ AnalyzeText = Callable[..., Analysis]
 ServiceFactory = Callable[..., BriefingService]
 
 
-def header_file(body: str, *, published: str = "2026-01-06") -> bytes:
+def header_file(body: str, *, published: str = "2026-01-06", title: str = "T") -> bytes:
     """A header document whose body is `body` verbatim."""
     header = (
-        f"title: T\nsource: Test Wire\nurl: https://example.org/t\npublished: {published}\n---\n"
+        f"title: {title}\nsource: Test Wire\nurl: https://example.org/t\n"
+        f"published: {published}\n---\n"
     )
     return (header + body).encode("utf-8")
 
@@ -77,8 +78,11 @@ def analyzer(nlp: Language, catalog: Catalog, topics: TopicCatalog) -> Analyzer:
 def analyze_text(analyzer: Analyzer) -> AnalyzeText:
     """`analyze_text(body, *, published=..., name=...)` → the Analysis of a header document."""
 
-    def analyze(body: str, *, published: str = "2026-01-06", name: str = "t.txt") -> Analysis:
-        return analyzer.analyze(parse_document(name, header_file(body, published=published)))
+    def analyze(
+        body: str, *, published: str = "2026-01-06", name: str = "t.txt", title: str = "T"
+    ) -> Analysis:
+        raw = header_file(body, published=published, title=title)
+        return analyzer.analyze(parse_document(name, raw))
 
     return analyze
 

@@ -10,6 +10,20 @@ import pytest
 from briefs.models import Actor, Analysis, Claim
 
 AnalyzeText = Callable[..., Analysis]
+STORY_TITLE = "Allies weigh sending troops to Ukraine"
+
+
+@pytest.fixture
+def analyze_text(analyze_text: AnalyzeText) -> AnalyzeText:
+    """These sentences come from stories about troops for Ukraine: their headline says so,
+    as a real article's would (the catalog's Ukraine topics read only such stories)."""
+
+    def in_story(body: str, **kwargs: str) -> Analysis:
+        kwargs.setdefault("title", STORY_TITLE)
+        return analyze_text(body, **kwargs)
+
+    return in_story
+
 
 TROOPS = "send troops to Ukraine"
 LOGISTICS = "lead logistics for Ukraine"

@@ -6,11 +6,29 @@ each row is one sentence and the stance its main actor should get on sending tro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from briefs.models import Analysis
 
+AnalyzeText = Callable[..., Analysis]
+
 TROOPS = "send troops to Ukraine"
+STORY_TITLE = "Allies weigh sending troops to Ukraine"
+
+
+@pytest.fixture
+def analyze_text(analyze_text: AnalyzeText) -> AnalyzeText:
+    """These sentences come from stories about troops for Ukraine: their headline says so,
+    as a real article's would (the catalog's Ukraine topics read only such stories)."""
+
+    def in_story(body: str, **kwargs: str) -> Analysis:
+        kwargs.setdefault("title", STORY_TITLE)
+        return analyze_text(body, **kwargs)
+
+    return in_story
+
 
 SENTENCES = [
     (

@@ -365,6 +365,27 @@ CASES = [
         "supports",
         "fare freeze",
     ),
+    (
+        "positive-about-the-prospect-of-an-act",
+        "Chile said it was positive about the prospect of joining the fishing pact.",
+        "chile",
+        "supports",
+        "join the fishing pact",
+    ),
+    (
+        "critical-of",
+        "Unison is critical of the new hospital roster.",
+        "unison",
+        "opposes",
+        "new hospital roster",
+    ),
+    (
+        "not-blocking-lets-it-pass",
+        "Denmark will not block the cod quota, its fisheries minister said.",
+        "denmark",
+        "supports",
+        "cod quota",
+    ),
 ]
 
 
@@ -722,3 +743,15 @@ def test_the_chamber_is_the_house_named_before(analyze_text: AnalyzeText) -> Non
     assert holders == {"house-of-representatives-netherlands"}
     names = {a.name for a in analysis.actors}
     assert "House of Representatives (Netherlands)" in names
+
+
+def test_a_catalog_topic_set_in_a_place_stays_in_stories_about_it(
+    analyze_text: AnalyzeText,
+) -> None:
+    analysis = analyze_text(
+        "Army budget rises. Norway said it would back a plan to expand its armed forces"
+        " by 2030, the defence ministry said."
+    )
+    stances = [c for c in analysis.claims if c.actor_id == "norway" and c.kind == "stance"]
+    assert stances
+    assert all("Ukraine" not in c.proposition for c in stances)

@@ -13,6 +13,7 @@ person too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
@@ -65,13 +66,25 @@ class _Clause:
 class SentenceReader(Holders):
     """Turns sentences into claims, using the document's people and the catalogs."""
 
-    def __init__(self, catalog: Catalog, topics: TopicCatalog, people: PeopleRegistry) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        topics: TopicCatalog,
+        people: PeopleRegistry,
+        *,
+        about: Callable[[str], bool] = lambda place: True,
+    ) -> None:
         super().__init__(catalog, people)
-        self.topics = topics
+        self.all_topics = self.topics = topics
+        self.about = about  # whether the document is about a place
 
     def read(self, ctx: SentenceContext, tweet_speaker: Speaker | None) -> list[Claim]:
         """All claims of one sentence, at most one per (actor, proposition)."""
         span = ctx.unit.span
+        # a topic set in a place reads a sentence that names the place, or any sentence
+        # of a document about it: troops in a story on army budgets are not for Ukraine
+        here = {ctx.index[t.i].actor_id for t in span if t.i in ctx.index}
+        self.topics = self.all_topics.in_world_of(lambda place: place in here or self.about(place))
         heads = clauses.clause_heads(span)
         frames = [h for h in heads if h.lemma_ in lexicon.REPORTING_VERBS]
         own = self._speaker(ctx, frames)

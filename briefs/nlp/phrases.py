@@ -164,7 +164,10 @@ def phrase(
     roots: list[Token], inside: set[int], excluded: frozenset[int], *, verb: Token | None = None
 ) -> PhraseSpan | None:
     if verb is None and len(roots) == 1:
-        roots = [past_event_noun(roots[0])]
+        inner = past_event_noun(roots[0])
+        if inner.i != roots[0].i and inner.pos_ == "VERB":  # "the prospect of ratifying it"
+            return verb_phrase(inner, inside, excluded)
+        roots = [inner]
     tokens = sorted(
         {t for root in roots for t in trimmed_subtree(root, root is verb)}, key=lambda t: t.i
     )
@@ -231,12 +234,13 @@ def time_span(root: Token) -> bool:
 
 
 def past_event_noun(root: Token) -> Token:
-    """ "the completion of the agreement" is about the agreement."""
+    """ "the completion of the agreement" is about the agreement, "the idea of raising
+    the budget" about raising it."""
     if root.lemma_.lower() not in words.EVENT_NOUNS:
         return root
     for prep in root.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
-            return next((c for c in prep.children if c.dep_ == "pobj"), root)
+            return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), root)
     return root
 
 

@@ -143,6 +143,8 @@ def _verb_reading(
     )
     if target is None:
         return _vote_reading(head, negated)
+    if negated and polarity == "opposes" and predicate.lemma_.lower() in words.OBSTRUCTING:
+        return OpenReading("supports", EXPLICIT, target)  # "will not block it": lets it pass
     return OpenReading(negate(polarity, negated), EXPLICIT, target)
 
 

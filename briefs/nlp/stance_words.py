@@ -154,7 +154,9 @@ STANCE_ADJECTIVES: dict[str, Stance] = {
         ],
         "supports",
     ),
+    **dict.fromkeys(["supportive", "positive", "favourable", "favorable"], "supports"),
     **dict.fromkeys(["opposed", "hostile", "unwilling", "reluctant", "unable"], "opposes"),
+    **dict.fromkeys(["critical"], "opposes"),  # "sceptical about" doubts; it need not oppose
     **dict.fromkeys(["open"], "conditional"),
     **dict.fromkeys(["undecided", "uncommitted"], "undecided"),
 }
@@ -445,6 +447,11 @@ EVENT_NOUNS = frozenset(
         "launch",
         "introduction",
         "implementation",
+        # a thing only thought of: "the prospect of ratifying it", "the idea of a levy"
+        "prospect",
+        "idea",
+        "possibility",
+        "notion",
     }
 )
 
@@ -541,3 +548,6 @@ STANCE_NOUNS: dict[str, Stance] = {
 ENABLING_NOUNS = frozenset(
     {"courage", "will", "strength", "resolve", "determination", "nerve", "wisdom", "decision"}
 )
+# Stopping a thing: not doing it lets the thing pass ("will not block the plan"), unlike
+# "did not rule it out" or "did not reject it", which only leave it open.
+OBSTRUCTING = frozenset({"block", "veto", "obstruct", "derail", "torpedo", "stall"})
