@@ -386,6 +386,20 @@ CASES = [
         "supports",
         "cod quota",
     ),
+    (
+        "treated-as-a-harm",
+        "Oslo would treat the new trawler quota as a measure threatening its fisheries.",
+        "norway",
+        "opposes",
+        "new trawler quota",
+    ),
+    (
+        "hailed-as",
+        "Chile hailed the fishing pact as a breakthrough.",
+        "chile",
+        "supports",
+        "fishing pact",
+    ),
 ]
 
 

@@ -140,6 +140,8 @@ def evaluation(word: Token) -> Stance | None:
     if lemma in words.POSITIVE_EVALUATIONS:
         return "supports"
     for child in word.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in words.HARMING:
+            return "opposes"  # "an intervention threatening its security"
         if child.dep_ in ("amod", "compound"):
             if child.lemma_.lower() in words.NEGATIVE_EVALUATIONS:
                 return "opposes"

@@ -241,6 +241,8 @@ NEGATIVE_EVALUATIONS = frozenset(
         "undemocratic",
         "loophole",
         "failure",
+        "threat",
+        "provocation",
     }
 )
 POSITIVE_EVALUATIONS = frozenset(
@@ -269,8 +271,13 @@ POSITIVE_EVALUATIONS = frozenset(
 )
 # Verbs that put a label on a thing: "called the plan a sham", "described it as fair".
 LABELLING_VERBS = frozenset(
-    {"call", "describe", "consider", "label", "regard", "deem", "brand", "term", "dub", "judge"}
+    {
+        *("call", "describe", "consider", "label", "regard", "deem", "brand", "term", "dub"),
+        *("judge", "treat", "view", "see", "hail", "denounce", "decry"),
+    }
 )
+# What a label does that damns it: "an intervention threatening its security".
+HARMING = frozenset({"threaten", "undermine", "damage", "endanger", "jeopardise", "jeopardize"})
 EXCESS = frozenset({"too", "overly", "excessively", "unduly"})
 COPULAS = frozenset({"be", "remain", "seem", "look", "call", "consider", "describe", "label"})
 
