@@ -30,7 +30,7 @@ FLOORS = {
     "mercosur": (
         CORPORA / "mercosur" / "gold.json",
         CORPORA / "mercosur" / "articles",
-        0.61,
+        0.69,
         0.97,
         1.0,
         0.85,

@@ -37,7 +37,7 @@ CASES = [
         "Spain will not meet the spending target this decade, its government said.",
         "spain",
         "opposes",
-        "meet the spending target this decade",
+        "meet the spending target",  # when is not what
     ),
     (
         "evaluation",
@@ -399,6 +399,28 @@ CASES = [
         "chile",
         "supports",
         "fishing pact",
+    ),
+    (
+        "counting-on",
+        "Peru had been counting on signing the fishing pact with Chile.",
+        "peru",
+        "supports",
+        "sign the fishing pact with Chile",
+    ),
+    (
+        "motions-in-which-it-rejects",
+        "The Riverton City Council has passed two motions in which it rejects the ferry levy.",
+        "riverton-city-council",
+        "opposes",
+        "ferry levy",
+    ),
+    (
+        "voted-by-a-tally-to",
+        "The Riverton City Council voted by 31 to 19, with two abstentions, to scrap the"
+        " ferry levy.",
+        "riverton-city-council",
+        "supports",
+        "scrap the ferry levy",
     ),
 ]
 

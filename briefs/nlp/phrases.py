@@ -183,7 +183,13 @@ def phrase(
     # "a binding 90% cut in net greenhouse gas emissions by 2040" keeps "2040"
     whole = first_words(tokens, _KEY_MAX_TOKENS)
     tokens = first_words(tokens, _PHRASE_MAX_TOKENS)
-    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in _LOOSE_ENDS):
+    # "seal the accord that day": when is not what (a date inside stays: "by 2040")
+    while len(tokens) > 1 and (
+        tokens[-1].is_punct
+        or tokens[-1].pos_ in _LOOSE_ENDS
+        or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].dep_ == "npadvmod")
+        or (tokens[-1].ent_type_ in ("DATE", "TIME") and tokens[-1].head.dep_ == "npadvmod")
+    ):
         tokens = tokens[:-1]
     if not tokens:
         return None

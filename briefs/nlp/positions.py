@@ -214,12 +214,26 @@ def _vote_to(head: Token, negated: bool) -> OpenReading | None:
         return None
     action = next(
         (c for c in head.children if c.dep_ in ("xcomp", "advcl") and infinitive(c)), None
-    )
+    ) or _tally_infinitive(head)
     if action is None:
         return None
     inside = {t.i for t in action.subtree}
     target = verb_phrase(action, inside, frozenset())
     return None if target is None else OpenReading(negate("supports", negated), EXPLICIT, target)
+
+
+def _tally_infinitive(vote: Token) -> Token | None:
+    """ "voted by 334 to 324, with 11 abstentions, to seek …": the parser hangs the
+    infinitive on the tally; no verb stands between it and the vote."""
+    for token in vote.subtree:
+        if token.i <= vote.i or not infinitive(token):
+            continue
+        above = token.head
+        while above.i != vote.i and above.pos_ not in ("VERB", "AUX"):
+            above = above.head
+        if above.i == vote.i:
+            return token
+    return None
 
 
 def _existential_reading(
@@ -379,6 +393,12 @@ def _resolution(noun: Token, inside: set[int], excluded: frozenset[int]) -> Open
         target = prepositional(prep, inside, excluded)
         if target is not None:
             return OpenReading(words.STANCE_PREPOSITIONS[prep.lower_], EXPLICIT, target)
+    for clause in (c for c in noun.children if c.dep_ == "relcl"):
+        stance = verb_stance(clause)  # "motions in which it rejects the agreement"
+        target = complement(clause, inside, excluded) if stance is not None else None
+        if stance is not None and target is not None:
+            negated = any(c.dep_ == "neg" for c in clause.children)
+            return OpenReading(negate(stance, negated), EXPLICIT, target)
     return None
 
 

@@ -134,6 +134,9 @@ PHRASAL_STANCES: dict[tuple[str, str], Stance] = {
     ("put", "forward"): "supports",
     ("hold", "back"): "undecided",
     ("hold", "off"): "undecided",
+    ("count", "on"): "supports",  # "had been counting on sealing the accord"
+    ("bank", "on"): "supports",
+    ("hope", "for"): "supports",
 }
 
 # Adjectives and prepositions that predicate a stance of their subject: "is ready to".
