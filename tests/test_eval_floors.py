@@ -46,7 +46,7 @@ FLOORS = {
     "climate-2040": (
         CORPORA / "climate-2040" / "gold.json",
         CORPORA / "climate-2040" / "articles",
-        0.54,
+        0.60,
         0.97,
         1.0,
         0.84,

@@ -422,6 +422,20 @@ CASES = [
         "supports",
         "scrap the ferry levy",
     ),
+    (
+        "a-term-won-was-wanted",
+        "Iceland also won an exemption for its coastal fleet.",
+        "iceland",
+        "supports",
+        "exemption for its coastal fleet",
+    ),
+    (
+        "made-it-a-priority",
+        "Norway had made the cod quota one of the flagship goals of its presidency.",
+        "norway",
+        "supports",
+        "cod quota",
+    ),
 ]
 
 
@@ -791,3 +805,8 @@ def test_a_catalog_topic_set_in_a_place_stays_in_stories_about_it(
     stances = [c for c in analysis.claims if c.actor_id == "norway" and c.kind == "stance"]
     assert stances
     assert all("Ukraine" not in c.proposition for c in stances)
+
+
+def test_winning_a_contest_is_no_position(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text("Norway won the final against Sweden, and Chile won the election.")
+    assert [c for c in analysis.claims if c.kind == "stance"] == []

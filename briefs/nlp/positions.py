@@ -89,6 +89,8 @@ def read_position(
         _labelling_reading,
         _consequence_reading,
         _nominal_reading,
+        _gain_reading,
+        _priority_reading,
         demand_reading,
         commitment_reading,
     )
@@ -234,6 +236,48 @@ def _tally_infinitive(vote: Token) -> Token | None:
         if above.i == vote.i:
             return token
     return None
+
+
+def _gain_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "Poland won a review clause", "Prague secured wording on revision": wanted terms."""
+    verb = next((v for v in chain_verbs(head) if v.lemma_.lower() in words.GAINING_VERBS), None)
+    if verb is None or negated:  # "managed to insert two clauses" too
+        return None
+    # "secured wording" may be parsed as a verb form: what counts is the word
+    objects = (c for c in verb.children if c.dep_ in ("dobj", "xcomp") and c.i not in excluded)
+    thing = next(objects, None)
+    if thing is None or thing.lemma_.lower() not in words.GAINS:
+        return None
+    target = phrase([thing], inside, excluded)
+    return None if target is None else OpenReading("supports", EVALUATIVE, target)
+
+
+def _priority_reading(
+    head: Token, negated: bool, inside: set[int], excluded: frozenset[int]
+) -> OpenReading | None:
+    """ "Denmark had made the target one of its flagship goals": backing the target."""
+    if head.lemma_.lower() != "make":
+        return None
+    thing = next((c for c in head.children if c.dep_ == "dobj" and c.i not in excluded), None)
+    if thing is None:
+        return None
+    made = next(
+        (
+            c
+            for c in (*head.children, *thing.children)
+            if c.dep_ in ("oprd", "ccomp", "appos") or (c.dep_ == "nummod" and c.lower_ == "one")
+        ),
+        None,
+    )  # "made it a priority", "made the target one of its goals" (the parser varies)
+    if made is None:
+        return None
+    named = [made, *(c for p in made.children if p.dep_ == "prep" for c in p.children)]
+    if not any(t.lemma_.lower() in words.PRIORITIES for t in named):
+        return None
+    target = phrase([thing], inside, excluded | {t.i for t in made.subtree})
+    return None if target is None else OpenReading(negate("supports", negated), EXPLICIT, target)
 
 
 def _existential_reading(

@@ -262,6 +262,9 @@ POSITIVE_EVALUATIONS = frozenset(
         "win",
         "breakthrough",
         "success",
+        "solid",
+        "balanced",
+        "sensible",
         "opportunity",
         "step",
         "best",
@@ -561,3 +564,16 @@ ENABLING_NOUNS = frozenset(
 # Stopping a thing: not doing it lets the thing pass ("will not block the plan"), unlike
 # "did not rule it out" or "did not reject it", which only leave it open.
 OBSTRUCTING = frozenset({"block", "veto", "obstruct", "derail", "torpedo", "stall"})
+# Winning a term in a negotiation shows the winner wanted it: "Poland won a review clause".
+GAINING_VERBS = frozenset({"secure", "win", "obtain", "extract", "insert", "negotiate"})
+GAINS = frozenset(
+    {
+        *("clause", "concession", "exemption", "exception", "delay", "guarantee", "safeguard"),
+        *("wording", "amendment", "derogation", "opt-out", "flexibility", "review", "waiver"),
+        *("assurance", "change", "revision", "carve-out", "extension", "compensation"),
+    }
+)
+# What a holder makes a thing when it backs it: "made the target one of its flagship goals".
+PRIORITIES = frozenset(
+    {"priority", "goal", "flagship", "centrepiece", "centerpiece", "cornerstone", "aim"}
+)
