@@ -810,3 +810,23 @@ def test_a_catalog_topic_set_in_a_place_stays_in_stories_about_it(
 def test_winning_a_contest_is_no_position(analyze_text: AnalyzeText) -> None:
     analysis = analyze_text("Norway won the final against Sweden, and Chile won the election.")
     assert [c for c in analysis.claims if c.kind == "stance"] == []
+
+
+def test_an_elected_member_speaks_for_their_party_not_their_country(
+    analyze_text: AnalyzeText,
+) -> None:
+    analysis = analyze_text(
+        "The Harbour Party met in Oslo. Jo Marsh, the Norwegian MEP who steered the file for"
+        " the Harbour Party, described the cod quota as a solid compromise."
+    )
+    holders = {c.actor_id for c in analysis.claims if c.kind == "stance"}
+    assert "harbour-party" in holders
+    assert "norway" not in holders
+
+
+def test_what_others_promised_is_not_the_speakers_position(analyze_text: AnalyzeText) -> None:
+    analysis = analyze_text(
+        "Norway's fisheries minister said all four party leaders had promised to back the"
+        " cod quota."
+    )
+    assert "norway" not in {c.actor_id for c in analysis.claims if c.kind == "stance"}

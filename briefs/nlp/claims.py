@@ -413,8 +413,8 @@ def _frames(frame: Token, clause: Token) -> bool:
     "signalled a no vote, and [concerns were raised]", a clause joined beside it."""
     token = clause
     while token.head.i != token.i:
-        if token.head.i == frame.i:
-            return token.dep_ != "conj"
+        if token.head.i == frame.i:  # nor "Pereira, [who steered the file], described …"
+            return token.dep_ not in ("conj", "nsubj", "nsubjpass")
         token = token.head
     return False
 

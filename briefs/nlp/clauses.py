@@ -236,7 +236,19 @@ def impersonal(head: Token) -> bool:
     if subject.dep_ == "csubj":
         return False  # "sending soldiers would force Canada to …" is an analysis, not a position
     noun = subject.lemma_.lower()
+    if noun in lexicon.SPEAKER_NOUNS or noun in lexicon.OWN_PEOPLE_NOT_STATE or noun in _PEOPLE:
+        return False  # "he said all four group leaders had promised …": theirs, not his
     return noun not in GROUP_NOUNS and subject.ent_type_ not in ("PERSON", "NORP", "GPE", "ORG")
+
+
+# People the speaker is talking about, not speaking as.
+_PEOPLE = frozenset(
+    {
+        *("leader", "official", "politician", "lawmaker", "legislator", "mep", "mp"),
+        *("delegate", "diplomat", "negotiator", "critic", "supporter", "opponent"),
+        *("campaigner", "activist", "colleague", "counterpart", "rival"),
+    }
+)
 
 
 def is_condition(head: Token) -> bool:

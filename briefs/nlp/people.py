@@ -21,6 +21,9 @@ from briefs.nlp.mentions import TokenMention
 # Mention kinds that name a country or organisation.
 ACTOR_KINDS = frozenset({"name", "alias", "demonym", "demonym_plural", "capital", "metonym"})
 _REPRESENTING_VERBS = frozenset({"represent", "lead", "head", "command", "govern", "chair"})
+_ELECTED = frozenset(
+    {"mep", "mp", "lawmaker", "legislator", "senator", "congressman", "congresswoman", "deputy"}
+)
 _TITLE_STOP = frozenset({"the", "a", "an", "'s", "’s", ",", "of", "and"})
 # Adjectives that are part of an office ("prime minister"), unlike "notorious spokeswoman".
 _TITLE_ADJECTIVES = frozenset(
@@ -242,7 +245,7 @@ def _appositions(
     for phrase in phrases:
         if phrase.pos_ == "PRON":
             continue  # "Merz himself"
-        affiliation = _first_collective(phrase.subtree, index)
+        affiliation = _first_collective(phrase.subtree, index, elected=_elected(phrase))
         title_words = [
             c.text
             for c in phrase.children
@@ -262,12 +265,22 @@ def _represented(head: Token, index: dict[int, TokenMention]) -> str | None:
     return None
 
 
-def _first_collective(tokens: object, index: dict[int, TokenMention]) -> str | None:
+def _first_collective(
+    tokens: object, index: dict[int, TokenMention], *, elected: bool = False
+) -> str | None:
     for token in tokens:  # type: ignore[attr-defined]
         found = index.get(token.i)
-        if found is not None and found.kind in ACTOR_KINDS:
-            return found.actor_id
+        if found is None or found.kind not in ACTOR_KINDS:
+            continue
+        if elected and found.kind == "demonym":
+            continue  # "the Portuguese MEP": her nationality, not her government
+        return found.actor_id
     return None
+
+
+def _elected(phrase: Token) -> bool:
+    """A member of an assembly ("MEP", "senator") speaks for a party, not a country."""
+    return phrase.lemma_.lower() in _ELECTED or phrase.lower_ in _ELECTED
 
 
 def _title_case(title: str) -> str:
